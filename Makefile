@@ -1,0 +1,37 @@
+# Cortex: build, test, benchmark and demo. Every target installs missing system packages first.
+SWIFT ?= swift
+PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
+ARGS ?=
+
+.PHONY: deps build test bench bench-compare demo format
+
+# Installs the Debian packages that COpenBLAS and CZlib link against, only when missing.
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get install -y $$missing || { $$SUDO apt-get update && $$SUDO apt-get install -y $$missing; }; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) run -c release CortexBench $(ARGS)
+
+bench-compare: deps
+	@python3 -c "import torch" 2>/dev/null || { \
+		echo "bench-compare needs PyTorch: pip install torch numpy (or pip install torch==2.13.0+cpu where a local CPU wheel exists)"; exit 1; }
+	bash Benchmarks/peers/compare.sh
+
+demo: deps
+	$(SWIFT) run -c release MNISTDemo $(ARGS)
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks Examples

@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cortex",
+    products: [
+        .library(name: "Cortex", targets: ["Cortex"])
+    ],
+    targets: [
+        // CBLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
+        .systemLibrary(
+            name: "COpenBLAS",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // zlib, for reading gzip-compressed data files (IDX, CSV).
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "Cortex",
+            dependencies: ["COpenBLAS", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "CortexBench",
+            dependencies: ["Cortex", "COpenBLAS"],
+            path: "Benchmarks/CortexBench"
+        ),
+        .executableTarget(
+            name: "MNISTDemo",
+            dependencies: ["Cortex"],
+            path: "Examples/MNISTDemo"
+        ),
+        .testTarget(
+            name: "CortexTests",
+            dependencies: ["Cortex", "COpenBLAS"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,7 @@
+#ifndef CORTEX_COPENBLAS_SHIM_H
+#define CORTEX_COPENBLAS_SHIM_H
+#include <cblas.h>
+#include <lapacke.h>
+// lapack_int is a macro and does not import into Swift.
+typedef lapack_int cortex_lapack_int;
+#endif

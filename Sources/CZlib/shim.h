@@ -1,0 +1,4 @@
+#ifndef CORTEX_CZLIB_SHIM_H
+#define CORTEX_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
