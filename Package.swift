@@ -19,8 +19,7 @@ let package = Package(
         ),
         .target(
             name: "Cortex",
-            dependencies: ["COpenBLAS", "CZlib"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["COpenBLAS", "CZlib"]
         ),
         .executableTarget(
             name: "CortexBench",

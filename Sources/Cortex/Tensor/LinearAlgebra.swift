@@ -54,3 +54,65 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
         return grads
     }
 }
+
+/// `x · weight + bias` for `x` `[..., inFeatures]` and `weight` `[inFeatures, outFeatures]`, with
+/// the bias written into the output before one `cblas_sgemm` accumulates onto it (beta = 1).
+public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    precondition(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
+    let (k, n) = (weight.shape[0], weight.shape[1])
+    precondition(x.rank >= 1 && x.shape[x.rank - 1] == k, "linear: input \(x.shape) does not match weight \(weight.shape)")
+    if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) must be [\(n)]") }
+    let m = x.count / Swift.max(k, 1)
+    let outShape = Array(x.shape.dropLast()) + [n]
+    let result = Tensor(uninitializedShape: outShape) { y in
+        var beta: Float = 0
+        if let bias {
+            bias.withUnsafeBufferPointer { b in
+                for row in 0..<m { (y.baseAddress! + row * n).update(from: b.baseAddress!, count: n) }
+            }
+            beta = 1
+        } else if k == 0 {
+            y.initialize(repeating: 0)
+        }
+        x.withUnsafeBufferPointer { a in
+            weight.withUnsafeBufferPointer { w in
+                // M = rows of x, N = output features, K = input features.
+                sgemm(
+                    transposeA: false, transposeB: false, m: m, n: n, k: k,
+                    a.baseAddress!, lda: k, w.baseAddress!, ldb: n, beta: beta, y.baseAddress!, ldc: n)
+            }
+        }
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.recording(result, inputs: inputs) { dy, tracked in
+        var grads: [Tensor] = []
+        dy.withUnsafeBufferPointer { d in
+            if tracked[0] {
+                grads.append(
+                    Tensor(uninitializedShape: x.shape) { dx in
+                        weight.withUnsafeBufferPointer { w in
+                            // dX = dY · Wᵀ: M = rows, N = in features, K = out features.
+                            sgemm(
+                                transposeA: false, transposeB: true, m: m, n: k, k: n,
+                                d.baseAddress!, lda: n, w.baseAddress!, ldb: n, dx.baseAddress!, ldc: k)
+                        }
+                    })
+            }
+            if tracked[1] {
+                grads.append(
+                    Tensor(uninitializedShape: weight.shape) { dw in
+                        x.withUnsafeBufferPointer { a in
+                            // dW = Xᵀ · dY: M = in features, N = out features, K = rows.
+                            sgemm(
+                                transposeA: true, transposeB: false, m: k, n: n, k: m,
+                                a.baseAddress!, lda: k, d.baseAddress!, ldb: n, dw.baseAddress!, ldc: n)
+                        }
+                    })
+            }
+            if inputs.count == 3 && tracked[2] {
+                grads.append(Tensor(uninitializedShape: [n]) { ReductionKernel.sum(d, $0, outer: 1, length: m, inner: n) })
+            }
+        }
+        return grads
+    }
+}

@@ -1,0 +1,52 @@
+/// A module with a per-example input shape, built lazily on first use.
+///
+/// Subclasses implement ``outputShape(forInputShape:)`` (which validates), ``createParameters(inputShape:using:)``
+/// (called once, before the first forward pass) and ``forward(_:)``.
+open class Layer: Module {
+    /// The per-example input shape the layer was built for, once built.
+    public private(set) var inputShape: [Int]?
+
+    /// Whether the layer's parameters exist.
+    public var isBuilt: Bool { inputShape != nil }
+
+    public override init(name: String? = nil, seed: UInt64? = nil) {
+        super.init(name: name, seed: seed)
+    }
+
+    /// The per-example output shape for a per-example input shape; throws a ``CortexError``
+    /// naming this layer when the input does not fit.
+    open func outputShape(forInputShape inputShape: [Int]) throws -> [Int] { inputShape }
+
+    /// Creates the layer's parameters for `inputShape`, drawing from `generator`.
+    open func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {}
+
+    /// The computation, on a batch whose shape has been validated.
+    open func forward(_ input: Tensor) -> Tensor { input }
+
+    @discardableResult
+    public override func build(inputShape: [Int]) throws -> [Int] {
+        let output = try outputShape(forInputShape: inputShape)
+        if self.inputShape == nil {
+            createParameters(inputShape: inputShape, using: &randomness.generator)
+            self.inputShape = inputShape
+        }
+        return output
+    }
+
+    /// Runs the layer on a batch, building it first if needed. A shape that does not fit is a
+    /// programming error here; `Sequential.build(inputShape:)` and `fit` report it as a thrown error.
+    public override func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(input.rank >= 1, "\(name) expects a batch, got a scalar")
+        do {
+            try build(inputShape: Array(input.shape.dropFirst()))
+        } catch {
+            preconditionFailure("\(error)")
+        }
+        return forward(input)
+    }
+
+    /// The error for an input shape this layer cannot take.
+    func shapeError(expected: String, got inputShape: [Int]) -> CortexError {
+        CortexError(.shapeMismatch, "\(name) expects input \(expected) but got \(batchShapeDescription(inputShape))")
+    }
+}

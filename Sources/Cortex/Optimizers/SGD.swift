@@ -1,0 +1,34 @@
+/// Stochastic gradient descent with optional momentum and Nesterov momentum, following Keras:
+///
+///     velocity = momentum * velocity - learningRate * g
+///     p += velocity                                  (plain momentum)
+///     p += momentum * velocity - learningRate * g    (Nesterov)
+///
+/// Without momentum: `p -= learningRate * g`.
+public final class SGD: Optimizer {
+    public let momentum: Float
+    public let nesterov: Bool
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil) {
+        precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")
+        self.momentum = momentum
+        self.nesterov = nesterov
+        super.init(learningRate: learningRate, clipNorm: clipNorm)
+    }
+
+    public override var stateCount: Int { momentum > 0 ? 1 : 0 }
+
+    public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
+        let lr = learningRate, mu = momentum, nesterov = nesterov
+        withBuffers(parameter, gradient, &state) { p, g, v, _ in
+            if let v {
+                for i in 0..<p.count {
+                    v[i] = mu * v[i] - lr * g[i]
+                    p[i] += nesterov ? mu * v[i] - lr * g[i] : v[i]
+                }
+            } else {
+                for i in 0..<p.count { p[i] -= lr * g[i] }
+            }
+        }
+    }
+}

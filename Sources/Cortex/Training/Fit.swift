@@ -1,0 +1,228 @@
+import Foundation
+
+extension Module {
+    /// Sets the optimizer, loss and metrics that ``fit(_:_:epochs:batchSize:validationData:validationSplit:shuffle:verbose:callbacks:)`` uses.
+    public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = []) {
+        configuration = TrainingConfiguration(optimizer: optimizer, loss: loss, metrics: metrics)
+    }
+
+    /// The optimizer set by ``compile(optimizer:loss:metrics:)``.
+    public var optimizer: Optimizer? { configuration?.optimizer }
+
+    /// Trains the model on `x` and `y` for `epochs` passes of mini-batches.
+    ///
+    /// Everything is validated before any weight changes: shapes against the model, row counts,
+    /// empty data, NaN or infinite values, and label ranges; a failure throws a ``CortexError``.
+    /// Rows are shuffled each epoch with the model's generator; the last batch may be smaller.
+    /// The model is in training mode during the steps and returns to its previous mode after.
+    ///
+    /// - Parameters:
+    ///   - validationData: evaluated after each epoch (`val_loss`, `val_<metric>`).
+    ///   - validationSplit: the fraction of rows, taken from the end before shuffling, held out
+    ///     for validation when no `validationData` is given (as Keras).
+    @discardableResult
+    public func fit(
+        _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
+        validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0, shuffle: Bool = true,
+        verbose: Verbosity = .progressBar, callbacks: [Callback] = []
+    ) throws -> History {
+        guard let configuration else {
+            throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before fit")
+        }
+        guard epochs >= 0 else { throw CortexError(.invalidArgument, "epochs must be non-negative, got \(epochs)") }
+        guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
+        guard validationSplit >= 0 && validationSplit < 1 else {
+            throw CortexError(.invalidArgument, "validationSplit must be in [0, 1), got \(validationSplit)")
+        }
+        try validate(x, y, loss: configuration.loss, role: "")
+        var (trainX, trainY) = (x, y)
+        var validation = validationData
+        if let (vx, vy) = validationData {
+            try validate(vx, vy, loss: configuration.loss, role: "validation ")
+        } else if validationSplit > 0 {
+            let rows = x.shape[0]
+            let held = Int(Float(rows) * validationSplit)
+            guard held > 0 && held < rows else {
+                throw CortexError(.invalidArgument, "validationSplit \(validationSplit) of \(rows) rows leaves an empty split")
+            }
+            trainX = x.slice(0..<(rows - held))
+            trainY = y.slice(0..<(rows - held))
+            validation = (x.slice((rows - held)..<rows), y.slice((rows - held)..<rows))
+        }
+
+        let previousMode = isTraining
+        defer { isTraining = previousMode }
+        stopTraining = false
+        var history = History()
+        let printer: Verbosity =
+            verbose == .progressBar && isatty(STDOUT_FILENO) == 0 ? .epochLines : verbose
+        callbacks.forEach { $0.trainingWillBegin(model: self) }
+        let parameters = trainableParameters
+        for epoch in 0..<epochs {
+            callbacks.forEach { $0.epochWillBegin(epoch, model: self) }
+            isTraining = true
+            let batches = Batches(trainX, trainY, batchSize: batchSize, shuffle: shuffle, using: &randomness.generator)
+            var progress = ProgressBar(total: batches.count, live: printer == .progressBar)
+            if printer != .silent { print(ProgressBar.epochHeader(epoch, of: epochs)) }
+            var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
+            for (index, (xb, yb)) in batches.enumerated() {
+                callbacks.forEach { $0.batchWillBegin(index, model: self) }
+                let predictions = self(xb)
+                let loss = configuration.loss(predictions, yb)
+                loss.backward()
+                configuration.optimizer.step(parameters)
+                totals.add(loss: loss.scalar, predictions: predictions.detached, targets: yb)
+                let logs = totals.logs
+                progress.update(done: index + 1, logs: logs)
+                callbacks.forEach { $0.batchDidEnd(index, logs: Dictionary(uniqueKeysWithValues: logs), model: self) }
+                if stopTraining { break }
+            }
+            isTraining = false
+            var logs = totals.logs
+            if let (vx, vy) = validation {
+                let scores = evaluateUnchecked(vx, vy, batchSize: batchSize, configuration: configuration)
+                logs += scores.map { ("val_" + $0.0, $0.1) }
+            }
+            if printer != .silent { progress.finish(logs: logs) }
+            let dictionary = Dictionary(uniqueKeysWithValues: logs)
+            history.record(epoch: epoch, logs: dictionary)
+            callbacks.forEach { $0.epochDidEnd(epoch, logs: dictionary, model: self) }
+            if stopTraining { break }
+        }
+        callbacks.forEach { $0.trainingDidEnd(model: self) }
+        return history
+    }
+
+    /// The loss and metrics on `x` and `y`, in inference mode: `["loss": ..., "accuracy": ...]`.
+    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) throws -> [String: Float] {
+        guard let configuration else {
+            throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before evaluate")
+        }
+        guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
+        try validate(x, y, loss: configuration.loss, role: "")
+        return Dictionary(uniqueKeysWithValues: evaluateUnchecked(x, y, batchSize: batchSize, configuration: configuration))
+    }
+
+    /// The model's outputs for every row of `x`, computed in inference mode in batches.
+    public func predict(_ x: Tensor, batchSize: Int = 32) throws -> Tensor {
+        guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
+        try validateInputs(x, role: "")
+        let previousMode = isTraining
+        isTraining = false
+        defer { isTraining = previousMode }
+        let rows = x.shape[0]
+        return withoutGradients {
+            let parts = stride(from: 0, to: rows, by: batchSize).map { start in
+                self(x.slice(start..<Swift.min(start + batchSize, rows)))
+            }
+            return parts.count == 1 ? parts[0].detached : Tensor.concatenating(parts)
+        }
+    }
+
+    private func evaluateUnchecked(
+        _ x: Tensor, _ y: Tensor, batchSize: Int, configuration: TrainingConfiguration
+    ) -> [(String, Float)] {
+        let previousMode = isTraining
+        isTraining = false
+        defer { isTraining = previousMode }
+        var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
+        let rows = x.shape[0]
+        withoutGradients {
+            for start in stride(from: 0, to: rows, by: batchSize) {
+                let range = start..<Swift.min(start + batchSize, rows)
+                let yb = y.slice(range)
+                let predictions = self(x.slice(range))
+                totals.add(loss: configuration.loss(predictions, yb).scalar, predictions: predictions, targets: yb)
+            }
+        }
+        return totals.logs
+    }
+
+    /// Checks inputs against the model (building it) and returns the per-example output shape.
+    @discardableResult
+    private func validateInputs(_ x: Tensor, role: String) throws -> [Int] {
+        guard x.rank >= 1, x.shape[0] > 0 else {
+            throw CortexError(.invalidData, "\(role)inputs are empty (shape \(x.shape))")
+        }
+        if let bad = firstNonFinite(x) {
+            throw CortexError(.invalidData, "\(role)inputs contain \(bad.value) at row \(bad.row)")
+        }
+        return try build(inputShape: Array(x.shape.dropFirst()))
+    }
+
+    private func validate(_ x: Tensor, _ y: Tensor, loss: Loss, role: String) throws {
+        let outputShape = try validateInputs(x, role: role)
+        let rows = x.shape[0]
+        guard y.rank >= 1, y.shape[0] == rows else {
+            throw CortexError(.invalidData, "\(role)labels has \(y.shape.first ?? 0) rows but inputs has \(rows)")
+        }
+        if let bad = firstNonFinite(y) {
+            throw CortexError(.invalidData, "\(role)labels contain \(bad.value) at row \(bad.row)")
+        }
+        let perExample = y.count / rows
+        let outputs = outputShape.reduce(1, *)
+        switch loss.kind {
+        case .sparseCategoricalCrossentropy:
+            let classes = outputShape.last ?? 1
+            guard perExample * classes == outputs else {
+                throw CortexError(
+                    .shapeMismatch,
+                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name): expected one class index per row")
+            }
+            let values = y.scalars
+            if let i = values.firstIndex(where: { $0 < 0 || $0 >= Float(classes) || $0 != $0.rounded() }) {
+                throw CortexError(
+                    .invalidData,
+                    "\(role)labels has \(values[i]) at row \(i / perExample), expected a class index in 0..<\(classes)")
+            }
+        case .categoricalCrossentropy, .binaryCrossentropy, .meanSquaredError, .meanAbsoluteError:
+            guard perExample == outputs else {
+                throw CortexError(
+                    .shapeMismatch,
+                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name)")
+            }
+            if loss.kind == .binaryCrossentropy, let v = y.scalars.first(where: { $0 < 0 || $0 > 1 }) {
+                throw CortexError(.invalidData, "\(role)labels has \(v), expected values in 0...1 for \(loss.name)")
+            }
+        }
+    }
+
+    private func firstNonFinite(_ t: Tensor) -> (row: Int, value: Float)? {
+        let perRow = Swift.max(t.count / Swift.max(t.shape.first ?? 1, 1), 1)
+        return t.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where !p[i].isFinite { return (i / perRow, p[i]) }
+            return nil
+        }
+    }
+}
+
+/// Example-weighted running averages of the loss and metrics over an epoch.
+struct RunningMetrics {
+    let loss: Loss
+    let metrics: [Metric]
+    private var lossSum = 0.0, rows = 0
+    private var sums: [Double], counts: [Int]
+
+    init(loss: Loss, metrics: [Metric]) {
+        self.loss = loss
+        self.metrics = metrics
+        sums = Array(repeating: 0, count: metrics.count)
+        counts = Array(repeating: 0, count: metrics.count)
+    }
+
+    mutating func add(loss value: Float, predictions: Tensor, targets: Tensor) {
+        let n = predictions.shape.first ?? 1
+        lossSum += Double(value) * Double(n)
+        rows += n
+        for (i, metric) in metrics.enumerated() {
+            let (sum, count) = metric.evaluate(predictions, targets, loss: loss)
+            sums[i] += sum
+            counts[i] += count
+        }
+    }
+
+    var logs: [(String, Float)] {
+        [("loss", Float(lossSum / Double(Swift.max(rows, 1))))]
+            + metrics.indices.map { (metrics[$0].name, Float(sums[$0] / Double(Swift.max(counts[$0], 1)))) }
+    }
+}
