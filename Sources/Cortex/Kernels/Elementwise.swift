@@ -188,3 +188,18 @@ enum Broadcast {
         }
     }
 }
+
+/// Kernels shared by the fused layer ops.
+enum ElementwiseKernel {
+    /// max(y, 0) in place.
+    static func reluInPlace(_ y: UnsafeMutableBufferPointer<Float>) {
+        parallelChunks(y.count, minimumPerThread: parallelElementThreshold) { range in
+            for i in range { y[i] = y[i] > 0 ? y[i] : 0 }
+        }
+    }
+
+    /// The gradient through ReLU given its output: `dy` where `output > 0`, else 0.
+    static func reluBackward(_ dy: Tensor, output: Tensor) -> Tensor {
+        dy.zipped(with: output) { g, y in y > 0 ? g : 0 }
+    }
+}

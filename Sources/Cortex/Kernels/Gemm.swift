@@ -2,7 +2,12 @@ import COpenBLAS
 
 /// Row-major single-precision GEMM: `C = alpha * op(A) * op(B) + beta * C`, where op(A) is
 /// `[m, k]`, op(B) is `[k, n]` and C is `[m, n]`.
-@inline(__always)
+///
+/// OpenBLAS runs single-threaded; Cortex splits large products itself over
+/// ``Cortex/threadCount`` Dispatch workers: by rows of C when there are enough, else by
+/// columns, else (a long reduction, as in weight gradients) by slices of K summed afterwards.
+/// Dispatch workers sleep rather than spin, which matters on a shared 2-vCPU machine where
+/// OpenMP-style spinning barriers collapse when the other vCPU is busy.
 func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
@@ -10,7 +15,62 @@ func sgemm(
     beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0 && n > 0 else { return }
+    if k == 0 {
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+        return
+    }
+    let threads = Cortex.threadCount
+    let work = m * n * k
+    // Below ~2 MFLOP per thread a single call wins: waking workers costs microseconds.
+    guard threads > 1 && work >= 1_000_000 * threads else {
+        blasGemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        return
+    }
+    if m >= 16 * threads {
+        parallelChunks(m) { rows in
+            // Rows of op(A): row r starts at a + r*lda untransposed, at column r (a + r) transposed.
+            let aStart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+            blasGemm(
+                transposeA, transposeB, rows.count, n, k, alpha, aStart, lda, b, ldb, beta,
+                c + rows.lowerBound * ldc, ldc)
+        }
+    } else if n >= 16 * threads {
+        parallelChunks(n) { cols in
+            let bStart = transposeB ? b + cols.lowerBound * ldb : b + cols.lowerBound
+            blasGemm(transposeA, transposeB, m, cols.count, k, alpha, a, lda, bStart, ldb, beta, c + cols.lowerBound, ldc)
+        }
+    } else {
+        // Split the reduction: each worker computes a partial product; the partials are summed into C.
+        var partials = [Float](repeating: 0, count: threads * m * n)
+        partials.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let lo = k * t / threads, hi = k * (t + 1) / threads
+                guard lo < hi else { return }
+                let aStart = transposeA ? a + lo * lda : a + lo
+                let bStart = transposeB ? b + lo : b + lo * ldb
+                blasGemm(transposeA, transposeB, m, n, hi - lo, alpha, aStart, lda, bStart, ldb, 0, base + t * m * n, n)
+            }
+            for i in 0..<m {
+                for j in 0..<n {
+                    var s: Float = 0
+                    for t in 0..<threads { s += base[t * m * n + i * n + j] }
+                    c[i * ldc + j] = beta == 0 ? s : s + beta * c[i * ldc + j]
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func blasGemm(
+    _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+) {
     cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
+
+import Dispatch

@@ -1,32 +1,70 @@
 /// Max and average pooling over NHWC images; channels are the contiguous inner loop.
 enum PoolingKernel {
-    /// Writes window maxima to `y` and the flat input offset of each maximum to `argmax`.
-    /// Padding positions never win.
-    static func maxForward(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
-        _ g: ConvGeometry
+    /// Writes window maxima to `y`; padding positions never win.
+    static func maxForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        // The common 2x2, stride-2, unpadded case: four contiguous channel rows per output.
+        if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideY == 2 && g.strideX == 2 && 2 * g.outHeight <= h && 2 * g.outWidth <= w {
+            parallelChunks(g.batch * g.outHeight) { rows in
+                for row in rows {
+                    let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+                    let top = x + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
+                    let out = y + row * g.outWidth * c
+                    for ox in 0..<g.outWidth {
+                        let i = 2 * ox * c, o = ox * c
+                        for ch in 0..<c {
+                            let a = Swift.max(top[i + ch], top[i + c + ch])
+                            let d = Swift.max(bottom[i + ch], bottom[i + c + ch])
+                            out[o + ch] = Swift.max(a, d)
+                        }
+                    }
+                }
+            }
+            return
+        }
+        parallelChunks(g.batch) { images in
+            for b in images {
+                for oy in 0..<g.outHeight {
+                    let (y0, y1) = window(oy, g.strideY, g.padTop, g.kernelHeight, h)
+                    for ox in 0..<g.outWidth {
+                        let (x0, x1) = window(ox, g.strideX, g.padLeft, g.kernelWidth, w)
+                        let o = y + ((b * g.outHeight + oy) * g.outWidth + ox) * c
+                        o.update(from: x + ((b * h + y0) * w + x0) * c, count: c)
+                        for iy in y0..<y1 {
+                            for ix in x0..<x1 {
+                                let i = x + ((b * h + iy) * w + ix) * c
+                                for ch in 0..<c { o[ch] = Swift.max(o[ch], i[ch]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Routes each output gradient to the first position of its window that holds the
+    /// maximum (found again by comparing with the forward output); `dx` must start zeroed.
+    static func maxBackward(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         parallelChunks(g.batch) { images in
             for b in images {
                 for oy in 0..<g.outHeight {
-                    let y0 = Swift.max(oy * g.strideY - g.padTop, 0)
-                    let y1 = Swift.min(oy * g.strideY - g.padTop + g.kernelHeight, h)
+                    let (y0, y1) = window(oy, g.strideY, g.padTop, g.kernelHeight, h)
                     for ox in 0..<g.outWidth {
-                        let x0 = Swift.max(ox * g.strideX - g.padLeft, 0)
-                        let x1 = Swift.min(ox * g.strideX - g.padLeft + g.kernelWidth, w)
+                        let (x0, x1) = window(ox, g.strideX, g.padLeft, g.kernelWidth, w)
                         let o = ((b * g.outHeight + oy) * g.outWidth + ox) * c
-                        let first = ((b * h + y0) * w + x0) * c
                         for ch in 0..<c {
-                            y[o + ch] = x[first + ch]
-                            argmax[o + ch] = Int32(first + ch)
-                        }
-                        for iy in y0..<y1 {
-                            for ix in x0..<x1 {
-                                let i = ((b * h + iy) * w + ix) * c
-                                for ch in 0..<c where x[i + ch] > y[o + ch] {
-                                    y[o + ch] = x[i + ch]
-                                    argmax[o + ch] = Int32(i + ch)
+                            let target = y[o + ch]
+                            search: for iy in y0..<y1 {
+                                for ix in x0..<x1 {
+                                    let i = ((b * h + iy) * w + ix) * c + ch
+                                    if x[i] == target || target.isNaN {
+                                        dx[i] += dy[o + ch]
+                                        break search
+                                    }
                                 }
                             }
                         }
@@ -36,17 +74,10 @@ enum PoolingKernel {
         }
     }
 
-    /// Routes each output gradient to its window's maximum; `dx` must start zeroed.
-    static func maxBackward(
-        _ dy: UnsafePointer<Float>, _ argmax: UnsafePointer<Int32>, _ dx: UnsafeMutablePointer<Float>,
-        _ g: ConvGeometry
-    ) {
-        let perImage = g.outHeight * g.outWidth * g.channels
-        parallelChunks(g.batch) { images in
-            for b in images {
-                for i in (b * perImage)..<((b + 1) * perImage) { dx[Int(argmax[i])] += dy[i] }
-            }
-        }
+    /// The input rows (or columns) `lo..<hi` of output position `o`, clipped to the image.
+    @inline(__always)
+    static func window(_ o: Int, _ stride: Int, _ pad: Int, _ size: Int, _ extent: Int) -> (Int, Int) {
+        (Swift.max(o * stride - pad, 0), Swift.min(o * stride - pad + size, extent))
     }
 
     /// Averages each window over its positions inside the image (padding is not counted).

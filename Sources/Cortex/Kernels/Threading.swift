@@ -6,21 +6,26 @@ import Foundation
 public enum Cortex {
     nonisolated(unsafe) private static var _threadCount: Int = {
         let fromEnvironment = ProcessInfo.processInfo.environment["CORTEX_NUM_THREADS"].flatMap(Int.init)
-        let count = max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
-        openblas_set_num_threads(Int32(count))
-        return count
+        configureProcess()
+        return max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
     }()
 
-    /// How many threads OpenBLAS and Cortex's own parallel loops use.
+    /// How many threads Cortex's parallel loops and matrix products use.
     ///
     /// Defaults to the environment variable `CORTEX_NUM_THREADS`, else the number of cores.
     /// `1` gives single-threaded, bit-reproducible runs.
     public static var threadCount: Int {
         get { _threadCount }
-        set {
-            _threadCount = max(1, newValue)
-            openblas_set_num_threads(Int32(_threadCount))
-        }
+        set { _threadCount = max(1, newValue) }
+    }
+
+    /// OpenBLAS runs single-threaded under Cortex's own work splitting (see `sgemm`), and
+    /// freed buffers stay in the process so that the next training step reuses them instead of
+    /// faulting fresh pages in (docs/performance.md).
+    private static func configureProcess() {
+        openblas_set_num_threads(1)
+        mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }
 }
 

@@ -65,6 +65,8 @@ public final class Conv2D: Layer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        activation(conv2d(input, kernel.tensor, bias: bias?.tensor, strides: strides, padding: padding))
+        // ReLU runs inside the op, in the same pass over the output as the bias.
+        let output = conv2d(input, kernel.tensor, bias: bias?.tensor, strides: strides, padding: padding, fusingReLU: activation == .relu)
+        return activation == .relu ? output : activation(output)
     }
 }

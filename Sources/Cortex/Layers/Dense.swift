@@ -40,6 +40,8 @@ public final class Dense: Layer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        activation(linear(input, kernel.tensor, bias: bias?.tensor))
+        // ReLU runs inside the op, in the same pass over the output as the bias.
+        let output = linear(input, kernel.tensor, bias: bias?.tensor, fusingReLU: activation == .relu)
+        return activation == .relu ? output : activation(output)
     }
 }

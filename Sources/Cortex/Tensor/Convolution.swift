@@ -9,6 +9,13 @@ public func conv2d(
     _ input: Tensor, _ kernel: Tensor, bias: Tensor? = nil,
     strides: (Int, Int) = (1, 1), padding: Padding = .valid
 ) -> Tensor {
+    conv2d(input, kernel, bias: bias, strides: strides, padding: padding, fusingReLU: false)
+}
+
+/// `conv2d`, optionally followed by ReLU applied in the same pass over the output.
+func conv2d(
+    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, fusingReLU: Bool
+) -> Tensor {
     precondition(kernel.rank == 4, "conv2d: kernel must be [kh, kw, cin, cout], got \(kernel.shape)")
     let g = ConvGeometry(
         inputShape: input.shape, window: (kernel.shape[0], kernel.shape[1]), strides: strides,
@@ -46,9 +53,11 @@ public func conv2d(
                     col.baseAddress!, lda: k, w.baseAddress!, ldb: n, beta: beta, y.baseAddress!, ldc: n)
             }
         }
+        if fusingReLU { ElementwiseKernel.reluInPlace(y) }
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    return Tensor.recording(result, inputs: inputs) { dy, tracked in
+    return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
+        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
         var grads: [Tensor] = []
         dy.withUnsafeBufferPointer { dyp in
             if tracked[0] {
@@ -102,22 +111,18 @@ public func maxPool2d(
 ) -> Tensor {
     let g = ConvGeometry(
         inputShape: input.shape, window: poolSize, strides: strides ?? poolSize, padding: padding, op: "maxPool2d")
-    let outShape = [g.batch, g.outHeight, g.outWidth, g.channels]
-    var argmax = [Int32](unsafeUninitializedCapacity: outShape.reduce(1, *)) { _, c in c = outShape.reduce(1, *) }
-    let result = Tensor(uninitializedShape: outShape) { y in
-        input.withUnsafeBufferPointer { x in
-            argmax.withUnsafeMutableBufferPointer {
-                PoolingKernel.maxForward(x.baseAddress!, y.baseAddress!, $0.baseAddress!, g)
-            }
-        }
+    let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, g.channels]) { y in
+        input.withUnsafeBufferPointer { PoolingKernel.maxForward($0.baseAddress!, y.baseAddress!, g) }
     }
     return Tensor.recording(result, inputs: [input]) { dy, _ in
         [
             Tensor(uninitializedShape: input.shape) { dx in
                 dx.initialize(repeating: 0)
-                dy.withUnsafeBufferPointer { d in
-                    argmax.withUnsafeBufferPointer {
-                        PoolingKernel.maxBackward(d.baseAddress!, $0.baseAddress!, dx.baseAddress!, g)
+                input.withUnsafeBufferPointer { x in
+                    result.withUnsafeBufferPointer { y in
+                        dy.withUnsafeBufferPointer { d in
+                            PoolingKernel.maxBackward(x.baseAddress!, y.baseAddress!, d.baseAddress!, dx.baseAddress!, g)
+                        }
                     }
                 }
             }

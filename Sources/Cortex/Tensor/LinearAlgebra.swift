@@ -58,6 +58,11 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 /// `x · weight + bias` for `x` `[..., inFeatures]` and `weight` `[inFeatures, outFeatures]`, with
 /// the bias written into the output before one `cblas_sgemm` accumulates onto it (beta = 1).
 public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    linear(x, weight, bias: bias, fusingReLU: false)
+}
+
+/// `linear`, optionally followed by ReLU applied in the same pass over the output.
+func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> Tensor {
     precondition(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
     let (k, n) = (weight.shape[0], weight.shape[1])
     precondition(x.rank >= 1 && x.shape[x.rank - 1] == k, "linear: input \(x.shape) does not match weight \(weight.shape)")
@@ -82,9 +87,11 @@ public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor
                     a.baseAddress!, lda: k, w.baseAddress!, ldb: n, beta: beta, y.baseAddress!, ldc: n)
             }
         }
+        if fusingReLU { ElementwiseKernel.reluInPlace(y) }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor.recording(result, inputs: inputs) { dy, tracked in
+    return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
+        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
         var grads: [Tensor] = []
         dy.withUnsafeBufferPointer { d in
             if tracked[0] {
