@@ -55,6 +55,9 @@ struct BenchmarkSuite {
             run(name, items: 1, flops: flops) { _ = matmul(a, b) }
             var c = [Float](repeating: 0, count: m * n)
             let x = a.scalars, y = b.scalars
+            // OpenBLAS's own threading, at the same thread count, is the reference here.
+            openblas_set_num_threads(Int32(options.threads))
+            defer { openblas_set_num_threads(1) }
             run(name, framework: "cblas_direct", items: 1, flops: flops) {
                 cblas_sgemm(
                     CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, x, Int32(k), y, Int32(n), 0,

@@ -27,11 +27,15 @@ struct Measurement {
     }
 
     var row: String {
-        let g = gflops.map { String(format: "%8.1f", $0) } ?? "       -"
-        return String(
-            format: "%-28@ %-12@ %5@ %10.3f ms %10.3f ms %10.3f ms %14.1f/s %@",
-            name as NSString, framework as NSString, (batch.map(String.init) ?? "-") as NSString,
-            median * 1e3, times.min()! * 1e3, times.max()! * 1e3, itemsPerSecond, g)
+        func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: Swift.max(0, width - s.count))
+            return left ? fill + s : s + fill
+        }
+        func ms(_ t: Double) -> String { pad(String(format: "%.3f ms", t * 1e3), 13, left: true) }
+        return pad(name, 28) + " " + pad(framework, 12) + " " + pad(batch.map(String.init) ?? "-", 5, left: true)
+            + ms(median) + ms(times.min()!) + ms(times.max()!)
+            + pad(String(format: "%.1f/s", itemsPerSecond), 16, left: true)
+            + pad(gflops.map { String(format: "%.1f", $0) } ?? "-", 10, left: true)
     }
 }
 

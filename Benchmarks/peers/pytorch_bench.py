@@ -42,9 +42,9 @@ class Suite:
         if self.args.json:
             print(json.dumps(record), flush=True)
         else:
-            gf = f"{record['gflops']:8.1f}" if flops else "       -"
-            print(f"{name:28} {'pytorch':12} {str(batch or '-'):>5} {median*1e3:10.3f} ms {times[0]*1e3:10.3f} ms "
-                  f"{times[-1]*1e3:10.3f} ms {items/median:14.1f}/s {gf}", flush=True)
+            gf = f"{record['gflops']:.1f}" if flops else "-"
+            print(f"{name:28} {'pytorch':12} {str(batch or '-'):>5}{median*1e3:10.3f} ms{times[0]*1e3:10.3f} ms"
+                  f"{times[-1]*1e3:10.3f} ms{items/median:14.1f}/s{gf:>10}", flush=True)
 
     def tiny_op(self):
         a, b = torch.ones(1, 1), torch.ones(1, 1)

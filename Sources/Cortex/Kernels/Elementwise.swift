@@ -193,13 +193,36 @@ enum Broadcast {
 enum ElementwiseKernel {
     /// max(y, 0) in place.
     static func reluInPlace(_ y: UnsafeMutableBufferPointer<Float>) {
+        let p = y.baseAddress!
         parallelChunks(y.count, minimumPerThread: parallelElementThreshold) { range in
-            for i in range { y[i] = y[i] > 0 ? y[i] : 0 }
+            var i = range.lowerBound
+            let zero = Float8()
+            while i + 8 <= range.upperBound {
+                let v = load8(p + i)
+                store8(v.replacing(with: zero, where: v .< zero), p + i)
+                i += 8
+            }
+            for j in i..<range.upperBound where p[j] < 0 { p[j] = 0 }
         }
     }
 
     /// The gradient through ReLU given its output: `dy` where `output > 0`, else 0.
     static func reluBackward(_ dy: Tensor, output: Tensor) -> Tensor {
-        dy.zipped(with: output) { g, y in y > 0 ? g : 0 }
+        Tensor(uninitializedShape: dy.shape) { dx in
+            dy.withUnsafeBufferPointer { g in
+                output.withUnsafeBufferPointer { y in
+                    let (gp, yp, dp) = (g.baseAddress!, y.baseAddress!, dx.baseAddress!)
+                    parallelChunks(dx.count, minimumPerThread: parallelElementThreshold) { range in
+                        var i = range.lowerBound
+                        let zero = Float8()
+                        while i + 8 <= range.upperBound {
+                            store8(zero.replacing(with: load8(gp + i), where: load8(yp + i) .> zero), dp + i)
+                            i += 8
+                        }
+                        for j in i..<range.upperBound { dp[j] = yp[j] > 0 ? gp[j] : 0 }
+                    }
+                }
+            }
+        }
     }
 }

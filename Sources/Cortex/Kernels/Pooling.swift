@@ -4,7 +4,7 @@ enum PoolingKernel {
     static func maxForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
         let (h, w, c) = (g.height, g.width, g.channels)
         // The common 2x2, stride-2, unpadded case: four contiguous channel rows per output.
-        if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideY == 2 && g.strideX == 2 && 2 * g.outHeight <= h && 2 * g.outWidth <= w {
+        if isTwoByTwo(g) {
             parallelChunks(g.batch * g.outHeight) { rows in
                 for row in rows {
                     let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
@@ -12,7 +12,14 @@ enum PoolingKernel {
                     let out = y + row * g.outWidth * c
                     for ox in 0..<g.outWidth {
                         let i = 2 * ox * c, o = ox * c
-                        for ch in 0..<c {
+                        var ch = 0
+                        while ch + 8 <= c {
+                            let a = max8(load8(top + i + ch), load8(top + i + c + ch))
+                            let d = max8(load8(bottom + i + ch), load8(bottom + i + c + ch))
+                            store8(max8(a, d), out + o + ch)
+                            ch += 8
+                        }
+                        for ch in ch..<c {
                             let a = Swift.max(top[i + ch], top[i + c + ch])
                             let d = Swift.max(bottom[i + ch], bottom[i + c + ch])
                             out[o + ch] = Swift.max(a, d)
@@ -43,12 +50,55 @@ enum PoolingKernel {
     }
 
     /// Routes each output gradient to the first position of its window that holds the
-    /// maximum (found again by comparing with the forward output); `dx` must start zeroed.
+    /// maximum (found again by comparing with the forward output); `dx` must start zeroed
+    /// unless `maxBackwardCoversInput`.
     static func maxBackward(
         _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
         _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
+        if isTwoByTwo(g) {
+            // Disjoint windows: every covered input is written exactly once, branch-free.
+            parallelChunks(g.batch * g.outHeight) { rows in
+                for row in rows {
+                    let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+                    let offset = ((b * h + 2 * oy) * w) * c
+                    let top = x + offset, bottom = top + w * c
+                    let dTop = dx + offset, dBottom = dTop + w * c
+                    let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
+                    let zero = Float8()
+                    for ox in 0..<g.outWidth {
+                        let i = 2 * ox * c, o = ox * c
+                        var ch = 0
+                        while ch + 8 <= c {
+                            let target = load8(out + o + ch), d = load8(grad + o + ch)
+                            let first = load8(top + i + ch) .== target
+                            let second = (load8(top + i + c + ch) .== target) .& .!first
+                            let taken = first .| second
+                            let third = (load8(bottom + i + ch) .== target) .& .!taken
+                            let fourth = .!(taken .| third)
+                            store8(zero.replacing(with: d, where: first), dTop + i + ch)
+                            store8(zero.replacing(with: d, where: second), dTop + i + c + ch)
+                            store8(zero.replacing(with: d, where: third), dBottom + i + ch)
+                            store8(zero.replacing(with: d, where: fourth), dBottom + i + c + ch)
+                            ch += 8
+                        }
+                        for ch in ch..<c {
+                            let target = out[o + ch], d = grad[o + ch]
+                            let first = top[i + ch] == target
+                            let second = !first && top[i + c + ch] == target
+                            let third = !first && !second && bottom[i + ch] == target
+                            let fourth = !first && !second && !third
+                            dTop[i + ch] = first ? d : 0
+                            dTop[i + c + ch] = second ? d : 0
+                            dBottom[i + ch] = third ? d : 0
+                            dBottom[i + c + ch] = fourth ? d : 0
+                        }
+                    }
+                }
+            }
+            return
+        }
         parallelChunks(g.batch) { images in
             for b in images {
                 for oy in 0..<g.outHeight {
@@ -72,6 +122,17 @@ enum PoolingKernel {
                 }
             }
         }
+    }
+
+    /// Whether the pooling is the common 2x2 window with stride 2 and every window inside the image.
+    static func isTwoByTwo(_ g: ConvGeometry) -> Bool {
+        g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideY == 2 && g.strideX == 2
+            && 2 * g.outHeight <= g.height && 2 * g.outWidth <= g.width
+    }
+
+    /// Whether `maxBackward` writes every element of `dx` itself (no zero-fill needed first).
+    static func maxBackwardCoversInput(_ g: ConvGeometry) -> Bool {
+        isTwoByTwo(g) && 2 * g.outHeight == g.height && 2 * g.outWidth == g.width
     }
 
     /// The input rows (or columns) `lo..<hi` of output position `o`, clipped to the image.

@@ -117,7 +117,7 @@ public func maxPool2d(
     return Tensor.recording(result, inputs: [input]) { dy, _ in
         [
             Tensor(uninitializedShape: input.shape) { dx in
-                dx.initialize(repeating: 0)
+                if !PoolingKernel.maxBackwardCoversInput(g) { dx.initialize(repeating: 0) }
                 input.withUnsafeBufferPointer { x in
                     result.withUnsafeBufferPointer { y in
                         dy.withUnsafeBufferPointer { d in
