@@ -32,6 +32,27 @@ struct BenchmarkSuite {
         gemm()
         convolutions()
         training()
+        classical()
+    }
+
+    func classical() {
+        var rng = RandomGenerator(seed: 6)
+        let x = Tensor.randomNormal([100_000, 20], using: &rng)
+        let w = Tensor.randomNormal([20, 1], using: &rng)
+        let y = (matmul(x, w) + Tensor.randomNormal([100_000, 1], standardDeviation: 0.1, using: &rng)).reshaped([-1])
+        run("lstsq_100000x20", items: 100_000) {
+            var model = LinearRegression()
+            try! model.fit(x, y)
+        }
+        let labels = y.elementsGreater(than: 0)
+        let model = Sequential(seed: 7) { Dense(units: 1, activation: .sigmoid) }
+        try! model.build(inputShape: [20])
+        let optimizer = SGD(learningRate: 0.1)
+        let loss = Loss.binaryCrossentropy()
+        run("logreg_fullbatch_step", batch: 100_000, items: 100_000) {
+            loss(model(x), labels).backward()
+            optimizer.step(model.parameters)
+        }
     }
 
     func tinyOp() {

@@ -28,6 +28,7 @@ class Suite:
     def __init__(self, args):
         self.args = args
         self.minimum_seconds = 0.05 if args.quick else 0.5
+        self.framework = "pytorch"
 
     def run(self, name, body, items, batch=None, flops=None, warmup=1):
         if self.args.filter and self.args.filter not in name:
@@ -35,7 +36,7 @@ class Suite:
         times = sorted(measure(body, 5, self.minimum_seconds, warmup))
         median = times[len(times) // 2]
         record = {
-            "framework": "pytorch", "case": name, "threads": self.args.threads, "batch": batch,
+            "framework": self.framework, "case": name, "threads": self.args.threads, "batch": batch,
             "median_s": median, "min_s": times[0], "max_s": times[-1],
             "items_per_s": items / median, "gflops": flops / median / 1e9 if flops else None,
         }
@@ -43,7 +44,7 @@ class Suite:
             print(json.dumps(record), flush=True)
         else:
             gf = f"{record['gflops']:.1f}" if flops else "-"
-            print(f"{name:28} {'pytorch':12} {str(batch or '-'):>5}{median*1e3:10.3f} ms{times[0]*1e3:10.3f} ms"
+            print(f"{name:28} {self.framework:12} {str(batch or '-'):>5}{median*1e3:10.3f} ms{times[0]*1e3:10.3f} ms"
                   f"{times[-1]*1e3:10.3f} ms{items/median:14.1f}/s{gf:>10}", flush=True)
 
     def tiny_op(self):
@@ -113,6 +114,30 @@ class Suite:
             self.run("infer_cifar", lambda: model(x), 256, 256)
 
 
+def classical(suite):
+    import numpy as np
+    gen = torch.Generator().manual_seed(6)
+    x = torch.randn(100_000, 20, generator=gen)
+    w = torch.randn(20, 1, generator=gen)
+    y = (x @ w + 0.1 * torch.randn(100_000, 1, generator=gen)).reshape(-1)
+    design = torch.cat([x, torch.ones(100_000, 1)], dim=1)
+    suite.run("lstsq_100000x20", lambda: torch.linalg.lstsq(design, y.unsqueeze(1)), 100_000)
+    xn, yn = design.numpy(), y.numpy()
+    record_framework = suite.framework
+    suite.framework = "numpy"
+    suite.run("lstsq_100000x20", lambda: np.linalg.lstsq(xn, yn, rcond=None), 100_000)
+    suite.framework = record_framework
+    labels = (y > 0).float().unsqueeze(1)
+    model = nn.Linear(20, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        F.binary_cross_entropy(torch.sigmoid(model(x)), labels).backward()
+        optimizer.step()
+    suite.run("logreg_fullbatch_step", step, 100_000, 100_000)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -126,6 +151,7 @@ def main():
     suite.gemm()
     suite.convolutions()
     suite.training()
+    classical(suite)
 
 
 if __name__ == "__main__":

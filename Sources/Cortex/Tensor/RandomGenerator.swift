@@ -61,6 +61,26 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * .pi * u2)
     }
 
+    /// A uniform integer in `0..<bound` (Lemire's multiply-shift with rejection, unbiased).
+    public mutating func nextInt(below bound: Int) -> Int {
+        precondition(bound > 0, "nextInt(below:) needs a positive bound")
+        let b = UInt64(bound)
+        var product = next().multipliedFullWidth(by: b)
+        if product.low < b {
+            let threshold = (0 &- b) % b
+            while product.low < threshold { product = next().multipliedFullWidth(by: b) }
+        }
+        return Int(product.high)
+    }
+
+    /// Shuffles `array` in place (Fisher-Yates), independent of the standard library's algorithm.
+    public mutating func shuffle<T>(_ array: inout [T]) {
+        guard array.count > 1 else { return }
+        for i in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(i, nextInt(below: i + 1))
+        }
+    }
+
     public static func == (lhs: RandomGenerator, rhs: RandomGenerator) -> Bool {
         lhs.s0 == rhs.s0 && lhs.s1 == rhs.s1 && lhs.s2 == rhs.s2 && lhs.s3 == rhs.s3
     }

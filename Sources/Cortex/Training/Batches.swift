@@ -20,7 +20,7 @@ public struct Batches: Sequence {
         self.targets = targets
         self.batchSize = batchSize
         var order = Array(0..<(inputs.shape.first ?? 0))
-        if shuffle { order.shuffle(using: &generator) }
+        if shuffle { generator.shuffle(&order) }
         self.order = order
     }
 
