@@ -12,7 +12,7 @@ import Testing
         expectClose(exp(x).scalars, x.scalars.map { Foundation.exp($0) })
         expectClose(log(abs(x) + 1).scalars, x.scalars.map { Foundation.log(Swift.abs($0) + 1) })
         expectClose(sqrt(Tensor([4, 9, 2])).scalars, [2, 3, 2.0.squareRoot()].map(Float.init))
-        #expect(sigmoid(Tensor([-1e4, 1e4])).scalars == [0, 1])
+        #expect(sigmoid(Tensor([-1e4])).scalar < 1e-30 && sigmoid(Tensor([1e4])).scalar == 1)
         #expect(leakyRelu(x, alpha: 0.1).scalars == [-0.2, -0.05, 0, 0.5, 2])
     }
 

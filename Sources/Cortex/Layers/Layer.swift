@@ -20,6 +20,9 @@ open class Layer: Module {
     /// Creates the layer's parameters for `inputShape`, drawing from `generator`.
     open func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {}
 
+    /// Layers check nothing by default; a layer with constraints on values overrides this.
+    open override func validate(input: Tensor) throws {}
+
     /// The computation, on a batch whose shape has been validated.
     open func forward(_ input: Tensor) -> Tensor { input }
 

@@ -57,6 +57,12 @@ open class Module {
         return Array(output.shape.dropFirst())
     }
 
+    /// Checks the values of a batch before it is used (shapes are checked by ``build(inputShape:)``);
+    /// throws a ``CortexError``. The default checks nothing; a model checks its first layer.
+    open func validate(input: Tensor) throws {
+        try children.first?.validate(input: input)
+    }
+
     /// The direct sub-modules, in declaration order.
     public var children: [Module] {
         var result: [Module] = []

@@ -20,7 +20,7 @@ public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor {
 
 /// The logistic function 1 / (1 + e^-x), computed without overflow.
 public func sigmoid(_ x: Tensor) -> Tensor {
-    var result = x.mapped(stableSigmoid)
+    var result = FastMath.map(x, FastMath.sigmoid)
     result = Tensor.recording(result, inputs: [x]) { g, _ in
         [g.zipped(with: result) { g, y in g * y * (1 - y) }]
     }
@@ -36,7 +36,7 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 
 /// The hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
-    let result = x.mapped { Foundation.tanh($0) }
+    let result = FastMath.map(x, FastMath.tanh)
     return Tensor.recording(result, inputs: [x]) { g, _ in
         [g.zipped(with: result) { g, y in g * (1 - y * y) }]
     }
@@ -44,7 +44,7 @@ public func tanh(_ x: Tensor) -> Tensor {
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor {
-    let result = x.mapped { Foundation.exp($0) }
+    let result = FastMath.map(x, FastMath.exp)
     return Tensor.recording(result, inputs: [x]) { g, _ in [g.zipped(with: result) { $0 * $1 }] }
 }
 

@@ -147,7 +147,9 @@ extension Module {
         if let bad = firstNonFinite(x) {
             throw CortexError(.invalidData, "\(role)inputs contain \(bad.value) at row \(bad.row)")
         }
-        return try build(inputShape: Array(x.shape.dropFirst()))
+        let outputShape = try build(inputShape: Array(x.shape.dropFirst()))
+        try validate(input: x)
+        return outputShape
     }
 
     private func validate(_ x: Tensor, _ y: Tensor, loss: Loss, role: String) throws {

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@testable import Cortex
+
+@Suite struct FastMathTests {
+    @Test func matchesLibmClosely() {
+        let xs = stride(from: -90.0 as Float, through: 90, by: 0.0137).map { $0 }
+        let x = Tensor(xs)
+        let e = exp(x).scalars, s = sigmoid(x).scalars, t = tanh(x).scalars
+        for (i, v) in xs.enumerated() {
+            let reference = Foundation.exp(Double(v))
+            if reference > 1e-37 && reference < 1e38 {
+                #expect(Swift.abs(Double(e[i]) - reference) <= 4e-7 * reference, "exp(\(v))")
+            }
+            #expect(Swift.abs(Double(s[i]) - 1 / (1 + Foundation.exp(-Double(v)))) <= 2e-7, "sigmoid(\(v))")
+            #expect(Swift.abs(Double(t[i]) - Foundation.tanh(Double(v))) <= 2e-7, "tanh(\(v))")
+        }
+        #expect(exp(Tensor([-200, 200])).scalars[0] < 1e-37)
+        #expect(tanh(Tensor([-1e4, 1e4])).scalars == [-1, 1])
+        #expect(sigmoid(Tensor([-1e4])).scalar < 1e-30 && sigmoid(Tensor([1e4])).scalar == 1)
+    }
+}
