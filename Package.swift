@@ -31,6 +31,11 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/MNISTDemo"
         ),
+        .executableTarget(
+            name: "SequenceDemo",
+            dependencies: ["Cortex"],
+            path: "Examples/SequenceDemo"
+        ),
         .testTarget(
             name: "CortexTests",
             dependencies: ["Cortex", "COpenBLAS"]

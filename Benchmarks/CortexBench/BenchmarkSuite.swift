@@ -143,6 +143,16 @@ struct BenchmarkSuite {
             let y = Tensor((0..<batch).map { Float($0 % 10) })
             trainingCase("train_mlp", model: model, x: x, y: y, batch: batch)
         }
+        for length in [10, 100] {
+            let rnn = Sequential(seed: 8) {
+                Embedding(inputDim: 10, outputDim: 16)
+                SimpleRNN(units: 32, returnSequences: true)
+                SimpleRNN(units: 32)
+                Dense(units: 2)
+            }
+            let (x, y) = DigitSums.make(count: 32, length: length, using: &rng)
+            trainingCase("train_rnn_seq\(length)", model: rnn, x: x, y: y, batch: 32)
+        }
         let model = seedCNN(logits: true)
         let x = Tensor.randomUniform([256, 32, 32, 3], using: &rng)
         _ = try! model.build(inputShape: [32, 32, 3])
@@ -153,10 +163,11 @@ struct BenchmarkSuite {
         let optimizer = Adam(learningRate: 1e-3)
         let loss = Loss.sparseCategoricalCrossentropy(fromLogits: true)
         model.isTraining = true
+        _ = try! model.build(inputShape: Array(x.shape.dropFirst()))
         let parameters = model.trainableParameters
         run(name, batch: batch, items: Double(batch)) {
             loss(model(x), y).backward()
-            optimizer.step(parameters.isEmpty ? model.trainableParameters : parameters)
+            optimizer.step(parameters)
         }
     }
 

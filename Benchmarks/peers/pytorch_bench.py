@@ -24,6 +24,22 @@ def measure(body, repetitions, minimum_seconds, warmup=1):
     return times
 
 
+class SeedRNN(nn.Module):
+    """Embedding(10, 16) -> SimpleRNN(32, sequences) -> SimpleRNN(32) -> Dense(2), as in the seed."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(10, 16)
+        self.rnn1 = nn.RNN(16, 32, batch_first=True)
+        self.rnn2 = nn.RNN(32, 32, batch_first=True)
+        self.dense = nn.Linear(32, 2)
+
+    def forward(self, x):
+        h, _ = self.rnn1(self.embedding(x))
+        h, _ = self.rnn2(h)
+        return self.dense(h[:, -1])
+
+
 class Suite:
     def __init__(self, args):
         self.args = args
@@ -108,6 +124,10 @@ class Suite:
         for batch in (64, 256):
             model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
             self.training_case("train_mlp", model, torch.rand(batch, 784), torch.arange(batch) % 10, batch)
+        for length in (10, 100):
+            x = torch.randint(0, 10, (32, length))
+            y = torch.arange(32) % 2
+            self.training_case(f"train_rnn_seq{length}", SeedRNN(), x, y, 32)
         model = self.seed_cnn(3, 32).eval()
         x = torch.rand(256, 3, 32, 32)
         with torch.no_grad():
