@@ -8,7 +8,7 @@ open class Optimizer {
     /// When set, each parameter's gradient is rescaled so its L2 norm is at most this (Keras's `clipnorm`).
     public var clipNorm: Float?
     /// How many steps have been applied.
-    public internal(set) var iterations: Int = 0
+    public var iterations: Int = 0
     /// Per-parameter state (moments, velocities), keyed by parameter identity.
     var states: [ObjectIdentifier: [Tensor]] = [:]
 

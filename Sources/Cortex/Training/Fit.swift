@@ -20,16 +20,21 @@ extension Module {
     ///   - validationData: evaluated after each epoch (`val_loss`, `val_<metric>`).
     ///   - validationSplit: the fraction of rows, taken from the end before shuffling, held out
     ///     for validation when no `validationData` is given (as Keras).
+    ///   - initialEpoch: the epoch to start from when resuming (see ``loadCheckpoint(from:)``);
+    ///     training runs epochs `initialEpoch..<epochs`.
     @discardableResult
     public func fit(
         _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
         validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0, shuffle: Bool = true,
-        verbose: Verbosity = .progressBar, callbacks: [Callback] = []
+        verbose: Verbosity = .progressBar, callbacks: [Callback] = [], initialEpoch: Int = 0
     ) throws -> History {
         guard let configuration else {
             throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before fit")
         }
         guard epochs >= 0 else { throw CortexError(.invalidArgument, "epochs must be non-negative, got \(epochs)") }
+        guard initialEpoch >= 0 && initialEpoch <= epochs else {
+            throw CortexError(.invalidArgument, "initialEpoch must be in 0...\(epochs), got \(initialEpoch)")
+        }
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw CortexError(.invalidArgument, "validationSplit must be in [0, 1), got \(validationSplit)")
@@ -58,7 +63,7 @@ extension Module {
             verbose == .progressBar && isatty(STDOUT_FILENO) == 0 ? .epochLines : verbose
         callbacks.forEach { $0.trainingWillBegin(model: self) }
         let parameters = trainableParameters
-        for epoch in 0..<epochs {
+        for epoch in initialEpoch..<epochs {
             callbacks.forEach { $0.epochWillBegin(epoch, model: self) }
             isTraining = true
             let batches = Batches(trainX, trainY, batchSize: batchSize, shuffle: shuffle, using: &randomness.generator)

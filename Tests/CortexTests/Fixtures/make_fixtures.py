@@ -31,3 +31,34 @@ json.dump(
     },
     open(here / "lstsq_diabetes.json", "w"), indent=1)
 print("wrote", here / "lstsq_diabetes.json")
+
+# safetensors written by Python: a Dense(3) layer on 4 inputs in Keras layout, F32,
+# and a file of every other dtype the reader converts.
+import torch
+from safetensors.numpy import save_file
+from safetensors.torch import save_file as save_torch
+
+kernel = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+bias = np.array([0.5, -0.5, 0.25], dtype=np.float32)
+save_file({"dense.kernel": kernel, "dense.bias": bias}, str(here / "python_dense.safetensors"),
+          metadata={"written_by": "safetensors.numpy"})
+save_torch({
+    "f64": torch.tensor([1.5, -2.25], dtype=torch.float64),
+    "f16": torch.tensor([0.5, -3.0, 65504.0], dtype=torch.float16),
+    "bf16": torch.tensor([1.0, -2.5], dtype=torch.bfloat16),
+    "i64": torch.tensor([[-3, 7]], dtype=torch.int64),
+    "u8": torch.tensor([0, 255], dtype=torch.uint8),
+    "bool": torch.tensor([True, False]),
+}, str(here / "python_dtypes.safetensors"))
+
+# NumPy arrays: C and Fortran order, several dtypes and byte orders, and .npz archives.
+matrix = np.arange(6, dtype=np.float32).reshape(2, 3) * 1.5
+np.save(here / "float32_c.npy", matrix)
+np.save(here / "float64_fortran.npy", np.asfortranarray(matrix.astype(np.float64)))
+np.save(here / "int64.npy", np.array([[-1, 2], [3, -4]], dtype=np.int64))
+np.save(here / "bigendian_f4.npy", matrix.astype(">f4"))
+np.save(here / "bool.npy", np.array([True, False, True]))
+np.save(here / "scalar_u1.npy", np.array(200, dtype=np.uint8))
+np.savez(here / "arrays.npz", matrix=matrix, labels=np.array([3, 1, 4], dtype=np.int32))
+np.savez_compressed(here / "arrays_compressed.npz", matrix=matrix, labels=np.array([3, 1, 4], dtype=np.int32))
+print("wrote safetensors and NumPy fixtures")
