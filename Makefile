@@ -3,7 +3,10 @@ SWIFT ?= swift
 PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 ARGS ?=
 
-.PHONY: deps build test bench bench-compare demo format
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+
+.PHONY: deps build test bench bench-compare demo fuzz format
 
 # Installs the Debian packages that COpenBLAS and CZlib link against, only when missing.
 deps:
@@ -33,6 +36,14 @@ bench-compare: deps
 
 demo: deps
 	$(SWIFT) run -c release MNISTDemo $(ARGS)
+
+# libFuzzer over the safetensors, .npy and .npz readers for FUZZ_SECONDS, seeded with the fixtures.
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz -c debug --product CortexFuzz $(FUZZ_FLAGS)
+	mkdir -p .build-fuzz/corpus
+	cp Tests/CortexTests/Fixtures/*.safetensors Tests/CortexTests/Fixtures/*.np[yz] .build-fuzz/corpus/
+	.build-fuzz/debug/CortexFuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=.build-fuzz/ -print_final_stats=1
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks Examples

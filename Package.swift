@@ -36,9 +36,21 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/SequenceDemo"
         ),
+        // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
+        .executableTarget(
+            name: "CortexFuzz",
+            dependencies: ["Cortex"],
+            path: "Tests/Fuzz"
+        ),
+        // Saves in a loop until killed; the kill test runs it as a child process.
+        .executableTarget(
+            name: "SaveStress",
+            dependencies: ["Cortex"],
+            path: "Tests/SaveStress"
+        ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS"]
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -29,11 +29,16 @@ public enum NumPy {
 
     /// Reads a `.npz` archive (compressed or not); keys are the array names without `.npy`.
     public static func loadArchive(_ url: URL) throws -> [String: Tensor] {
+        try decodeArchive(try AtomicFile.read(url), source: url.path)
+    }
+
+    /// Parses and validates the bytes of a `.npz` archive.
+    public static func decodeArchive(_ bytes: [UInt8], source: String) throws -> [String: Tensor] {
         var result: [String: Tensor] = [:]
-        for (name, bytes) in try ZipArchive.read(try AtomicFile.read(url), source: url.path) {
+        for (name, entry) in try ZipArchive.read(bytes, source: source) {
             let key = name.hasSuffix(".npy") ? String(name.dropLast(4)) : name
-            guard result[key] == nil else { throw CortexError(.invalidFile, "\(url.path): duplicate array \(key)") }
-            result[key] = try decode(bytes, source: "\(url.path)[\(name)]")
+            guard result[key] == nil else { throw CortexError(.invalidFile, "\(source): duplicate array \(key)") }
+            result[key] = try decode(entry, source: "\(source)[\(name)]")
         }
         return result
     }

@@ -51,7 +51,11 @@ public enum SafeTensors {
         bytes.append(contentsOf: header)
         for (_, tensor) in tensors {
             tensor.withUnsafeBufferPointer { p in
-                for value in p { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                #if _endian(little)
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(p))
+                #else
+                    for value in p { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                #endif
             }
         }
         return bytes

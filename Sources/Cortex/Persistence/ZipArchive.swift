@@ -67,6 +67,10 @@ enum ZipArchive {
             let localName = try u16(local + 26), localExtra = try u16(local + 28)
             let dataStart = local + 30 + localName + localExtra
             guard compressed >= 0, dataStart + compressed <= bytes.count else { throw fail("\(name) runs past the end of the archive") }
+            // Deflate expands at most ~1032:1; a larger claimed size is corrupt (and must not be allocated).
+            guard uncompressed >= 0, uncompressed <= compressed * 1032 + 1024 else {
+                throw fail("\(name) claims \(uncompressed) bytes from \(compressed) compressed bytes")
+            }
             let raw = Array(bytes[dataStart..<(dataStart + compressed)])
             let data: [UInt8]
             switch method {
