@@ -11,12 +11,16 @@ public final class Conv2D: Layer {
     public let padding: Padding
     public let activation: ActivationFunction
     public let useBias: Bool
+    /// Penalties added to the training loss.
+    public let kernelRegularizer: Regularizer?
+    public let biasRegularizer: Regularizer?
     public private(set) var kernel: Parameter!
     public private(set) var bias: Parameter?
 
     public init(
         filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-        activation: ActivationFunction = .linear, useBias: Bool = true, name: String? = nil
+        activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, name: String? = nil
     ) {
         precondition(filters > 0 && kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2D: filters and kernel size must be positive")
         precondition(strides.0 > 0 && strides.1 > 0, "Conv2D: strides must be positive")
@@ -26,13 +30,16 @@ public final class Conv2D: Layer {
         self.padding = padding
         self.activation = activation
         self.useBias = useBias
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
         super.init(name: name)
     }
 
     /// A square kernel.
     public convenience init(
         filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
-        activation: ActivationFunction = .linear, useBias: Bool = true, name: String? = nil
+        activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, name: String? = nil
     ) {
         self.init(
             filters: filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
@@ -62,6 +69,13 @@ public final class Conv2D: Layer {
             Initializer.glorotUniform([kh, kw, c, filters], fanIn: kh * kw * c, fanOut: kh * kw * filters, using: &generator),
             name: "kernel")
         if useBias { bias = Parameter(Tensor(zeros: [filters]), name: "bias") }
+    }
+
+    public override var regularizedParameters: [(Regularizer, Parameter)] {
+        var result: [(Regularizer, Parameter)] = []
+        if let kernelRegularizer, let kernel { result.append((kernelRegularizer, kernel)) }
+        if let biasRegularizer, let bias { result.append((biasRegularizer, bias)) }
+        return result
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

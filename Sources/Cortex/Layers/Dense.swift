@@ -7,16 +7,24 @@ public final class Dense: Layer {
     public let units: Int
     public let activation: ActivationFunction
     public let useBias: Bool
+    /// Penalties added to the training loss.
+    public let kernelRegularizer: Regularizer?
+    public let biasRegularizer: Regularizer?
     /// `[inputDim, units]`, once built.
     public private(set) var kernel: Parameter!
     /// `[units]`, once built (nil without bias).
     public private(set) var bias: Parameter?
 
-    public init(units: Int, activation: ActivationFunction = .linear, useBias: Bool = true, name: String? = nil) {
+    public init(
+        units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+        kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, name: String? = nil
+    ) {
         precondition(units > 0, "Dense: units must be positive, got \(units)")
         self.units = units
         self.activation = activation
         self.useBias = useBias
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
         super.init(name: name)
     }
 
@@ -37,6 +45,13 @@ public final class Dense: Layer {
         kernel = Parameter(
             Initializer.glorotUniform([inputDim, units], fanIn: inputDim, fanOut: units, using: &generator), name: "kernel")
         if useBias { bias = Parameter(Tensor(zeros: [units]), name: "bias") }
+    }
+
+    public override var regularizedParameters: [(Regularizer, Parameter)] {
+        var result: [(Regularizer, Parameter)] = []
+        if let kernelRegularizer, let kernel { result.append((kernelRegularizer, kernel)) }
+        if let biasRegularizer, let bias { result.append((biasRegularizer, bias)) }
+        return result
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

@@ -81,6 +81,9 @@ open class Module {
         return result
     }
 
+    /// This module's own parameters that carry a regularizer.
+    open var regularizedParameters: [(Regularizer, Parameter)] { [] }
+
     /// Every parameter of this module and its sub-modules, in a stable order.
     public var parameters: [Parameter] { namedParameters.map(\.1) }
 

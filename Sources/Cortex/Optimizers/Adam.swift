@@ -15,13 +15,14 @@ public class Adam: Optimizer {
 
     public init(
         learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-        clipNorm: Float? = nil
+        clipNorm: Float? = nil,
+        schedule: (any LearningRateSchedule)? = nil
     ) {
         precondition(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam: betas must be in [0, 1)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        super.init(learningRate: learningRate, clipNorm: clipNorm)
+        super.init(learningRate: learningRate, clipNorm: clipNorm, schedule: schedule)
     }
 
     public override var stateCount: Int { 2 }
@@ -49,10 +50,12 @@ public final class AdamW: Adam {
 
     public init(
         learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999,
-        epsilon: Float = 1e-7, clipNorm: Float? = nil
+        epsilon: Float = 1e-7, clipNorm: Float? = nil,
+        schedule: (any LearningRateSchedule)? = nil
     ) {
         self.weightDecay = weightDecay
-        super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm)
+        super.init(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm, schedule: schedule)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {

@@ -5,6 +5,8 @@
 open class Optimizer {
     /// The step size. A ``LearningRateSchedule`` given at creation overrides it per step.
     public var learningRate: Float
+    /// When set, gives the learning rate of every step (overriding ``learningRate``).
+    public var schedule: (any LearningRateSchedule)?
     /// When set, each parameter's gradient is rescaled so its L2 norm is at most this (Keras's `clipnorm`).
     public var clipNorm: Float?
     /// How many steps have been applied.
@@ -12,11 +14,12 @@ open class Optimizer {
     /// Per-parameter state (moments, velocities), keyed by parameter identity.
     var states: [ObjectIdentifier: [Tensor]] = [:]
 
-    public init(learningRate: Float, clipNorm: Float? = nil) {
+    public init(learningRate: Float, clipNorm: Float? = nil, schedule: (any LearningRateSchedule)? = nil) {
         precondition(learningRate >= 0, "learning rate must be non-negative, got \(learningRate)")
         if let clipNorm { precondition(clipNorm > 0, "clipNorm must be positive, got \(clipNorm)") }
         self.learningRate = learningRate
         self.clipNorm = clipNorm
+        self.schedule = schedule
     }
 
     /// How many state tensors (each the parameter's shape) the update keeps per parameter.
@@ -24,6 +27,7 @@ open class Optimizer {
 
     /// Updates every trainable parameter with a gradient, then clears all gradients.
     public func step(_ parameters: [Parameter]) {
+        if let schedule { learningRate = schedule.learningRate(at: iterations) }
         iterations += 1
         for parameter in parameters {
             guard let gradient = parameter.grad else { continue }

@@ -11,12 +11,13 @@ public final class RMSprop: Optimizer {
     public let epsilon: Float
 
     public init(
-        learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, clipNorm: Float? = nil
+        learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, clipNorm: Float? = nil,
+        schedule: (any LearningRateSchedule)? = nil
     ) {
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
-        super.init(learningRate: learningRate, clipNorm: clipNorm)
+        super.init(learningRate: learningRate, clipNorm: clipNorm, schedule: schedule)
     }
 
     public override var stateCount: Int { momentum > 0 ? 2 : 1 }

@@ -9,11 +9,13 @@ public final class SGD: Optimizer {
     public let momentum: Float
     public let nesterov: Bool
 
-    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil) {
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
+        schedule: (any LearningRateSchedule)? = nil
+    ) {
         precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")
         self.momentum = momentum
         self.nesterov = nesterov
-        super.init(learningRate: learningRate, clipNorm: clipNorm)
+        super.init(learningRate: learningRate, clipNorm: clipNorm, schedule: schedule)
     }
 
     public override var stateCount: Int { momentum > 0 ? 1 : 0 }

@@ -20,13 +20,15 @@ extension Module {
     ///   - validationData: evaluated after each epoch (`val_loss`, `val_<metric>`).
     ///   - validationSplit: the fraction of rows, taken from the end before shuffling, held out
     ///     for validation when no `validationData` is given (as Keras).
+    ///   - augmentation: applied on the fly to each training batch (not to validation data).
     ///   - initialEpoch: the epoch to start from when resuming (see ``loadCheckpoint(from:)``);
     ///     training runs epochs `initialEpoch..<epochs`.
     @discardableResult
     public func fit(
         _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
         validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0, shuffle: Bool = true,
-        verbose: Verbosity = .progressBar, callbacks: [Callback] = [], initialEpoch: Int = 0
+        verbose: Verbosity = .progressBar, callbacks: [Callback] = [], augmentation: ImageAugmentation? = nil,
+        initialEpoch: Int = 0
     ) throws -> History {
         guard let configuration else {
             throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before fit")
@@ -40,6 +42,9 @@ extension Module {
             throw CortexError(.invalidArgument, "validationSplit must be in [0, 1), got \(validationSplit)")
         }
         try validate(x, y, loss: configuration.loss, role: "")
+        if augmentation != nil && x.rank != 4 {
+            throw CortexError(.invalidArgument, "augmentation needs image inputs [n, height, width, channels], got \(x.shape)")
+        }
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if let (vx, vy) = validationData {
@@ -66,14 +71,16 @@ extension Module {
         for epoch in initialEpoch..<epochs {
             callbacks.forEach { $0.epochWillBegin(epoch, model: self) }
             isTraining = true
-            let batches = Batches(trainX, trainY, batchSize: batchSize, shuffle: shuffle, using: &randomness.generator)
+            let batches = Batches(
+                trainX, trainY, batchSize: batchSize, shuffle: shuffle, augmentation: augmentation,
+                using: &randomness.generator)
             var progress = ProgressBar(total: batches.count, live: printer == .progressBar)
             if printer != .silent { print(ProgressBar.epochHeader(epoch, of: epochs)) }
             var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
             for (index, (xb, yb)) in batches.enumerated() {
                 callbacks.forEach { $0.batchWillBegin(index, model: self) }
                 let predictions = self(xb)
-                let loss = configuration.loss(predictions, yb)
+                let loss = configuration.loss(predictions, yb) + regularizationLoss()
                 loss.backward()
                 configuration.optimizer.step(parameters)
                 totals.add(loss: loss.scalar, predictions: predictions.detached, targets: yb)
