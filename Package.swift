@@ -36,6 +36,11 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/SequenceDemo"
         ),
+        .executableTarget(
+            name: "OverfittingDemo",
+            dependencies: ["Cortex"],
+            path: "Examples/OverfittingDemo"
+        ),
         // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
         .executableTarget(
             name: "CortexFuzz",

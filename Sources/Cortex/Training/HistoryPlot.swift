@@ -74,8 +74,10 @@ extension History {
         s += "<text class=\"title\" x=\"\(f((left + right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(title)</text>\n"
         s += "<line class=\"axis x-axis\" x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(right))\" y2=\"\(f(bottom))\" stroke=\"black\"/>\n"
         s += "<line class=\"axis y-axis\" x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(bottom))\" stroke=\"black\"/>\n"
-        for i in 0...4 {
-            let value = low + (high - low) * Double(i) / 4
+        // Ticks at round values: a step of 1, 2 or 5 times a power of ten.
+        let raw = (high - low) / 4, magnitude = Foundation.pow(10, (Foundation.log10(raw)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        for value in stride(from: (low / step).rounded(.up) * step, through: high, by: step) {
             let y = py(value)
             s += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>\n"
             s += "<text class=\"y-tick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(String(format: "%.3g", value))</text>\n"
