@@ -55,7 +55,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress"]
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]

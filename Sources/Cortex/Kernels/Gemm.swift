@@ -23,21 +23,21 @@ func sgemm(
     let work = m * n * k
     // Below ~2 MFLOP per thread a single call wins: waking workers costs microseconds.
     guard threads > 1 && work >= 1_000_000 * threads else {
-        blasGemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        sgemmSingleThreaded(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
     if m >= 16 * threads {
         parallelChunks(m) { rows in
             // Rows of op(A): row r starts at a + r*lda untransposed, at column r (a + r) transposed.
             let aStart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
-            blasGemm(
+            sgemmSingleThreaded(
                 transposeA, transposeB, rows.count, n, k, alpha, aStart, lda, b, ldb, beta,
                 c + rows.lowerBound * ldc, ldc)
         }
     } else if n >= 16 * threads {
         parallelChunks(n) { cols in
             let bStart = transposeB ? b + cols.lowerBound * ldb : b + cols.lowerBound
-            blasGemm(transposeA, transposeB, m, cols.count, k, alpha, a, lda, bStart, ldb, beta, c + cols.lowerBound, ldc)
+            sgemmSingleThreaded(transposeA, transposeB, m, cols.count, k, alpha, a, lda, bStart, ldb, beta, c + cols.lowerBound, ldc)
         }
     } else {
         // Split the reduction: each worker computes a partial product; the partials are summed into C.
@@ -49,7 +49,7 @@ func sgemm(
                 guard lo < hi else { return }
                 let aStart = transposeA ? a + lo * lda : a + lo
                 let bStart = transposeB ? b + lo : b + lo * ldb
-                blasGemm(transposeA, transposeB, m, n, hi - lo, alpha, aStart, lda, bStart, ldb, 0, base + t * m * n, n)
+                sgemmSingleThreaded(transposeA, transposeB, m, n, hi - lo, alpha, aStart, lda, bStart, ldb, 0, base + t * m * n, n)
             }
             for i in 0..<m {
                 for j in 0..<n {
@@ -62,8 +62,9 @@ func sgemm(
     }
 }
 
+/// One OpenBLAS call on the calling thread, for kernels that do their own splitting.
 @inline(__always)
-private func blasGemm(
+func sgemmSingleThreaded(
     _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int

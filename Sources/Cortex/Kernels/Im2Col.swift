@@ -4,16 +4,16 @@
 /// `(ky, kx, c)`, which is exactly the row-major layout of a `[kh, kw, cin, cout]` kernel seen as
 /// a `[kh * kw * cin, cout]` matrix: a convolution is then a single GEMM.
 enum Im2Col {
-    /// Copies every receptive field of `x` into a row of `col` (`[positions, patchSize]`);
-    /// padding positions are written as zeros.
-    static func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    /// Copies every receptive field of images `images` of `x` into consecutive rows of `col`
+    /// (`[images.count * outH * outW, patchSize]`); padding positions are written as zeros.
+    static func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>) {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c
-        parallelChunks(g.batch) { images in
+        do {
             for b in images {
                 let image = x + b * h * w * c
-                var dst = col + b * g.outHeight * g.outWidth * g.patchSize
+                var dst = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
                         let x0 = ox * g.strideX - g.padLeft
@@ -43,16 +43,16 @@ enum Im2Col {
         }
     }
 
-    /// Adds every row of `col` back onto the pixels it came from; `x` must start zeroed.
-    static func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    /// Adds the rows of `col` (images `images`, as `im2col` laid them out) back onto the pixels
+    /// they came from; those images of `x` must start zeroed.
+    static func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>) {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c
-        // Each image is written by one thread only, so the scatter-add needs no atomics.
-        parallelChunks(g.batch) { images in
+        do {
             for b in images {
                 let image = x + b * h * w * c
-                var src = col + b * g.outHeight * g.outWidth * g.patchSize
+                var src = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
                         let x0 = ox * g.strideX - g.padLeft

@@ -13,6 +13,12 @@ public func conv2d(
 }
 
 /// `conv2d`, optionally followed by ReLU applied in the same pass over the output.
+///
+/// The batch is processed in blocks of whole images, split across threads: each block is
+/// unrolled by im2col into a per-thread buffer small enough to stay in cache and multiplied at
+/// once, so no batch-sized column matrix is ever allocated. The backward pass unrolls each block
+/// again for the kernel gradient (summing per-thread partials) and scatters the column gradient
+/// back with col2im.
 func conv2d(
     _ input: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, fusingReLU: Bool
 ) -> Tensor {
@@ -23,85 +29,139 @@ func conv2d(
     precondition(
         kernel.shape[2] == g.channels,
         "conv2d: input \(input.shape) has \(g.channels) channels but kernel \(kernel.shape) expects \(kernel.shape[2])")
-    let outChannels = kernel.shape[3]
-    if let bias { precondition(bias.shape == [outChannels], "conv2d: bias \(bias.shape) must be [\(outChannels)]") }
-    let (m, k, n) = (g.positions, g.patchSize, outChannels)
-    // A 1x1 stride-1 convolution needs no unrolling: the input already is the column matrix.
-    let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1 && padding == .valid
-    let columns: [Float]
-    if pointwise {
-        columns = input.storage
-    } else {
-        columns = [Float](unsafeUninitializedCapacity: m * k) { buffer, initialized in
-            input.withUnsafeBufferPointer { Im2Col.im2col($0.baseAddress!, buffer.baseAddress!, g) }
-            initialized = m * k
-        }
-    }
+    let n = kernel.shape[3]
+    if let bias { precondition(bias.shape == [n], "conv2d: bias \(bias.shape) must be [\(n)]") }
+    let blocks = ConvolutionBlocks(g)
+    let k = g.patchSize
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { y in
-        var beta: Float = 0
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                for row in 0..<m { (y.baseAddress! + row * n).update(from: b.baseAddress!, count: n) }
-            }
-            beta = 1
-        }
-        columns.withUnsafeBufferPointer { col in
+        input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
-                // M = output positions, N = output channels, K = kh * kw * cin.
-                sgemm(
-                    transposeA: false, transposeB: false, m: m, n: n, k: k,
-                    col.baseAddress!, lda: k, w.baseAddress!, ldb: n, beta: beta, y.baseAddress!, ldc: n)
+                parallelIndexedChunks(blocks.count) { _, range in
+                    var scratch = blocks.pointwise ? [] : [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
+                        c = blocks.maximumRows * k
+                    }
+                    scratch.withUnsafeMutableBufferPointer { buffer in
+                        for block in range {
+                            let (images, rows) = blocks.block(block)
+                            let out = y.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
+                            let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
+                            var beta: Float = 0
+                            if let bias {
+                                bias.withUnsafeBufferPointer { b in
+                                    for row in 0..<rows { (out + row * n).update(from: b.baseAddress!, count: n) }
+                                }
+                                beta = 1
+                            }
+                            // M = output positions of the block, N = output channels, K = kh * kw * cin.
+                            sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, beta, out, n)
+                            if fusingReLU { ElementwiseKernel.reluInPlace(UnsafeMutableBufferPointer(start: out, count: rows * n)) }
+                        }
+                    }
+                }
             }
         }
-        if fusingReLU { ElementwiseKernel.reluInPlace(y) }
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
     return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
         let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
-        var grads: [Tensor] = []
-        dy.withUnsafeBufferPointer { dyp in
-            if tracked[0] {
-                grads.append(
-                    Tensor(uninitializedShape: input.shape) { dx in
-                        kernel.withUnsafeBufferPointer { w in
-                            if pointwise {
-                                // dX = dY * Wᵀ: M = positions, N = cin, K = cout.
-                                sgemm(
-                                    transposeA: false, transposeB: true, m: m, n: k, k: n,
-                                    dyp.baseAddress!, lda: n, w.baseAddress!, ldb: n, dx.baseAddress!, ldc: k)
-                                return
-                            }
-                            var dcol = [Float](unsafeUninitializedCapacity: m * k) { _, c in c = m * k }
-                            dcol.withUnsafeMutableBufferPointer { dc in
-                                // dCol = dY * Wᵀ: M = positions, N = kh*kw*cin, K = cout.
-                                sgemm(
-                                    transposeA: false, transposeB: true, m: m, n: k, k: n,
-                                    dyp.baseAddress!, lda: n, w.baseAddress!, ldb: n, dc.baseAddress!, ldc: k)
-                                dx.initialize(repeating: 0)
-                                Im2Col.col2im(dc.baseAddress!, dx.baseAddress!, g)
+        let threads = Swift.min(Cortex.threadCount, blocks.count)
+        var partialKernelGradients = [Float](repeating: 0, count: tracked[1] ? threads * k * n : 0)
+        var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in c = tracked[0] ? input.count : 0 }
+        input.withUnsafeBufferPointer { x in
+            kernel.withUnsafeBufferPointer { w in
+                dy.withUnsafeBufferPointer { d in
+                    partialKernelGradients.withUnsafeMutableBufferPointer { partials in
+                        dx.withUnsafeMutableBufferPointer { dxp in
+                            parallelIndexedChunks(blocks.count) { chunk, range in
+                                var scratch = [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
+                                    c = blocks.maximumRows * k
+                                }
+                                scratch.withUnsafeMutableBufferPointer { buffer in
+                                    for block in range {
+                                        let (images, rows) = blocks.block(block)
+                                        let dyBlock = d.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
+                                        if tracked[1] {
+                                            let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
+                                            // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
+                                            sgemmSingleThreaded(
+                                                true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
+                                                partials.baseAddress! + chunk * k * n, n)
+                                        }
+                                        if tracked[0] {
+                                            let imageSize = g.height * g.width * g.channels
+                                            let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
+                                            if blocks.pointwise {
+                                                // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                                                sgemmSingleThreaded(false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0, dxImages, k)
+                                            } else {
+                                                // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
+                                                sgemmSingleThreaded(
+                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0, buffer.baseAddress!, k)
+                                                dxImages.initialize(repeating: 0, count: images.count * imageSize)
+                                                Im2Col.col2im(buffer.baseAddress!, dxp.baseAddress!, g, images: images)
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
-                    })
-            }
-            if tracked[1] {
-                grads.append(
-                    Tensor(uninitializedShape: kernel.shape) { dw in
-                        columns.withUnsafeBufferPointer { col in
-                            // dW = colᵀ * dY: M = kh*kw*cin, N = cout, K = positions.
-                            sgemm(
-                                transposeA: true, transposeB: false, m: k, n: n, k: m,
-                                col.baseAddress!, lda: k, dyp.baseAddress!, ldb: n, dw.baseAddress!, ldc: n)
-                        }
-                    })
-            }
-            if inputs.count == 3 && tracked[2] {
-                grads.append(
-                    Tensor(uninitializedShape: [n]) { db in
-                        ReductionKernel.sum(dyp, db, outer: 1, length: m, inner: n)
-                    })
+                    }
+                }
             }
         }
+        var grads: [Tensor] = []
+        if tracked[0] { grads.append(Tensor(shape: input.shape, storage: dx)) }
+        if tracked[1] {
+            grads.append(
+                Tensor(uninitializedShape: kernel.shape) { dw in
+                    partialKernelGradients.withUnsafeBufferPointer { p in
+                        ReductionKernel.sum(p, dw, outer: 1, length: threads, inner: k * n)
+                    }
+                })
+        }
+        if inputs.count == 3 && tracked[2] {
+            grads.append(
+                Tensor(uninitializedShape: [n]) { db in
+                    dy.withUnsafeBufferPointer { ReductionKernel.sum($0, db, outer: 1, length: g.positions, inner: n) }
+                })
+        }
         return grads
+    }
+}
+
+/// How `conv2d` splits a batch into blocks of whole images for im2col + GEMM.
+struct ConvolutionBlocks {
+    let geometry: ConvGeometry
+    let rowsPerImage: Int
+    let imagesPerBlock: Int
+    let count: Int
+    /// A 1x1 stride-1 unpadded convolution needs no unrolling: the input is the column matrix.
+    let pointwise: Bool
+
+    init(_ g: ConvGeometry) {
+        geometry = g
+        rowsPerImage = g.outHeight * g.outWidth
+        // About 256 KiB of columns per block (L2-sized), and at least one image.
+        let targetRows = Swift.max(64, 65_536 / Swift.max(g.patchSize, 1))
+        imagesPerBlock = Swift.max(1, Swift.min(g.batch, targetRows / Swift.max(rowsPerImage, 1)))
+        count = (g.batch + imagesPerBlock - 1) / imagesPerBlock
+        pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1
+            && g.padTop == 0 && g.padLeft == 0
+    }
+
+    var maximumRows: Int { imagesPerBlock * rowsPerImage }
+
+    /// The images of block `index` and its number of output positions.
+    func block(_ index: Int) -> (images: Range<Int>, rows: Int) {
+        let start = index * imagesPerBlock, end = Swift.min(start + imagesPerBlock, geometry.batch)
+        return (start..<end, (end - start) * rowsPerImage)
+    }
+
+    /// The column matrix of `images`: unrolled into `scratch`, or the input itself when pointwise.
+    func columns(_ x: UnsafePointer<Float>, _ images: Range<Int>, _ scratch: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        if pointwise { return x + images.lowerBound * rowsPerImage * geometry.channels }
+        Im2Col.im2col(x, scratch!, geometry, images: images)
+        return UnsafePointer(scratch!)
     }
 }
 
