@@ -28,6 +28,30 @@ enum FastMath {
     @inline(__always)
     static func sigmoid(_ x: Float8) -> Float8 { 1 / (1 + exp(-x)) }
 
+    /// Natural logarithm for positive normal inputs (Cephes `logf`): x = m·2^e with
+    /// m in [√½, √2), then a degree-8 polynomial in m - 1.
+    @inline(__always)
+    static func log(_ x: Float8) -> Float8 {
+        let bits = unsafeBitCast(x, to: SIMD8<Int32>.self)
+        var e = Float8((bits &>> 23) &- 127)
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: Float8.self)  // in [1, 2)
+        let big = m .> 1.414_213_56
+        m = m.replacing(with: m * 0.5, where: big)
+        e = e.replacing(with: e + 1, where: big)
+        let f = m - 1, z = f * f
+        var p = Float8(repeating: 7.037_683_6e-2)
+        p = p * f - 1.151_461_03e-1
+        p = p * f + 1.167_699_87e-1
+        p = p * f - 1.242_014_08e-1
+        p = p * f + 1.424_932_28e-1
+        p = p * f - 1.666_805_77e-1
+        p = p * f + 2.000_071_48e-1
+        p = p * f - 2.499_999_4e-1
+        p = p * f + 3.333_333_1e-1
+        let y = p * f * z - 0.5 * z + e * -2.121_944_4e-4
+        return f + y + e * 0.693_359_375
+    }
+
     @inline(__always)
     static func tanh(_ x: Float8) -> Float8 {
         // tanh x = 1 - 2 / (e^{2x} + 1); exact limits ±1 for large |x|.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The fused, numerically stable cross-entropy forms, with hand-written backward passes.
@@ -48,20 +49,56 @@ enum CrossEntropy {
     /// Gradient: `(sigmoid(z) - t) / count`.
     static func binaryFromLogits(_ logits: Tensor, _ targets: Tensor) -> Tensor {
         let t = targets.reshapedStorage(logits.shape)
-        var total = 0.0
-        logits.withUnsafeBufferPointer { z in
-            t.withUnsafeBufferPointer { y in
-                for i in 0..<z.count {
-                    let v = z[i]
-                    total += Double(Swift.max(v, 0) - v * y[i] + Foundation.log1p(Foundation.exp(-Swift.abs(v))))
+        let count = logits.count
+        @inline(__always) func term(_ z: Float8, _ y: Float8) -> Float8 {
+            let zero = Float8()
+            let magnitude = z.replacing(with: -z, where: z .< zero)
+            return z.replacing(with: zero, where: z .< zero) - z * y + FastMath.log(1 + FastMath.exp(-magnitude))
+        }
+        let chunks = Swift.max(1, Swift.min(Cortex.threadCount, count / parallelElementThreshold))
+        var partials = [Double](repeating: 0, count: chunks)
+        logits.withUnsafeBufferPointer { zp in
+            t.withUnsafeBufferPointer { yp in
+                partials.withUnsafeMutableBufferPointer { sums in
+                    let (z, y) = (zp.baseAddress!, yp.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let end = count * (chunk + 1) / chunks
+                        var i = count * chunk / chunks
+                        var total = 0.0
+                        while i + 8 <= end {
+                            total += Double(term(load8(z + i), load8(y + i)).sum())
+                            i += 8
+                        }
+                        for j in i..<end {
+                            total += Double(Swift.max(z[j], 0) - z[j] * y[j] + Foundation.log1p(Foundation.exp(-Swift.abs(z[j]))))
+                        }
+                        sums[chunk] = total
+                    }
                 }
             }
         }
-        let n = Float(Swift.max(logits.count, 1))
+        let total = partials.reduce(0, +)
+        let n = Float(Swift.max(count, 1))
         let result = Tensor(Float(total / Double(n)))
         return Tensor.recording(result, inputs: [logits]) { g, _ in
             let scale = g.storage[0] / n
-            return [logits.zipped(with: t) { z, y in (stableSigmoid(z) - y) * scale }]
+            return [
+                Tensor(uninitializedShape: logits.shape) { dz in
+                    logits.withUnsafeBufferPointer { zp in
+                        t.withUnsafeBufferPointer { yp in
+                            let (z, y, d) = (zp.baseAddress!, yp.baseAddress!, dz.baseAddress!)
+                            parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
+                                var i = range.lowerBound
+                                while i + 8 <= range.upperBound {
+                                    store8((FastMath.sigmoid(load8(z + i)) - load8(y + i)) * scale, d + i)
+                                    i += 8
+                                }
+                                for j in i..<range.upperBound { d[j] = (stableSigmoid(z[j]) - y[j]) * scale }
+                            }
+                        }
+                    }
+                }
+            ]
         }
     }
 }
