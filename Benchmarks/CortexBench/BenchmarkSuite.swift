@@ -66,7 +66,9 @@ struct BenchmarkSuite {
 
     func gemm() {
         var rng = RandomGenerator(seed: 1)
-        let sizes = [(64, 64, 64), (256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (32, 64, 2304), (64, 2304, 32)]
+        let sizes = [
+            (64, 64, 64), (256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (32, 64, 2304), (64, 2304, 32),
+        ]
         for (m, n, k) in sizes {
             let name = "sgemm_\(m)x\(n)x\(k)"
             guard wanted(name) else { continue }
@@ -81,7 +83,8 @@ struct BenchmarkSuite {
             defer { openblas_set_num_threads(1) }
             run(name, framework: "cblas_direct", items: 1, flops: flops) {
                 cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, x, Int32(k), y, Int32(n), 0,
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, x, Int32(k), y,
+                    Int32(n), 0,
                     &c, Int32(n))
             }
             if m * n * k <= (options.quick ? 256 * 256 * 256 : 1024 * 1024 * 1024) {
@@ -108,7 +111,10 @@ struct BenchmarkSuite {
                 let xp = Parameter(x)
                 // conv1 is a first layer: no input gradient, as in training.
                 let needsInputGradient = layer == "conv2"
-                run("conv_\(layer)_fwd_bwd", batch: batch, items: Double(batch), flops: flops * (needsInputGradient ? 3 : 2)) {
+                run(
+                    "conv_\(layer)_fwd_bwd", batch: batch, items: Double(batch),
+                    flops: flops * (needsInputGradient ? 3 : 2)
+                ) {
                     let y = conv2d(needsInputGradient ? xp.tensor : x, kp.tensor, bias: bp.tensor)
                     y.backward(seed: Tensor(ones: y.shape))
                     kp.zeroGrad()
@@ -116,7 +122,10 @@ struct BenchmarkSuite {
                     xp.zeroGrad()
                 }
                 if batch == 32 {
-                    run("conv_\(layer)_fwd", framework: "naive_swift", batch: batch, items: Double(batch), flops: flops, warmup: 0) {
+                    run(
+                        "conv_\(layer)_fwd", framework: "naive_swift", batch: batch, items: Double(batch), flops: flops,
+                        warmup: 0
+                    ) {
                         _ = naiveConv2d(x.scalars, k.scalars, batch: batch, size: height, cin: cin, cout: cout)
                     }
                 }

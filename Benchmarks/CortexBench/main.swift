@@ -41,6 +41,7 @@ let suite = BenchmarkSuite(options: options)
 if !options.json {
     print("Cortex benchmarks: \(options.threads) thread(s)\(options.quick ? ", quick" : "")")
     print(
-        "case                         framework    batch       median          min          max      throughput   GFLOP/s")
+        "case                         framework    batch       median          min          max      throughput   GFLOP/s"
+    )
 }
 suite.runAll()

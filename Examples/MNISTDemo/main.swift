@@ -35,7 +35,8 @@ do {
     print(String(format: "Test accuracy: %.2f%% (loss %.4f)", scores["accuracy"]! * 100, scores["loss"]!))
     print(
         String(
-            format: "Training: %d epochs in %.1f s, %.1f s/epoch, %.0f images/s (including validation passes), %d threads",
+            format:
+                "Training: %d epochs in %.1f s, %.1f s/epoch, %.0f images/s (including validation passes), %d threads",
             ran, seconds, seconds / Double(max(ran, 1)), Double(train.count * ran) / seconds, Cortex.threadCount))
 } catch {
     print("error: \(error)")

@@ -29,13 +29,17 @@ do {
     for regularized in [false, true] {
         for seed in seeds {
             let model = cnn(regularized: regularized, seed: seed)
-            model.compile(optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
+            model.compile(
+                optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
             let history = try model.fit(
                 x, y, epochs: epochs, batchSize: 32, validationData: (test.images, test.labels), verbose: .silent,
                 augmentation: regularized ? ImageAugmentation(maxShift: 2, maxRotation: 10) : nil)
             let accuracy = try model.evaluate(test.images, test.labels)["accuracy"]!
             results[regularized, default: []].append(accuracy)
-            print(String(format: "%@ seed %d: test accuracy %.2f%%", regularized ? "regularized" : "baseline   ", seed, accuracy * 100))
+            print(
+                String(
+                    format: "%@ seed %d: test accuracy %.2f%%", regularized ? "regularized" : "baseline   ", seed,
+                    accuracy * 100))
             try history.plot(to: URL(fileURLWithPath: regularized ? "curves-regularized.svg" : "curves-baseline.svg"))
         }
     }
@@ -43,8 +47,11 @@ do {
         let values = results[regularized]!
         let mean = values.reduce(0, +) / Float(values.count)
         let spread = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
-        print(String(format: "%@: mean %.2f%%, std %.2f, min %.2f%%, max %.2f%%", regularized ? "augmentation + dropout" : "plain CNN",
-                     mean * 100, spread * 100, values.min()! * 100, values.max()! * 100))
+        print(
+            String(
+                format: "%@: mean %.2f%%, std %.2f, min %.2f%%, max %.2f%%",
+                regularized ? "augmentation + dropout" : "plain CNN",
+                mean * 100, spread * 100, values.min()! * 100, values.max()! * 100))
     }
 } catch {
     print("error: \(error)")

@@ -33,8 +33,10 @@ do {
             try rnn.fit(trainX, trainY, epochs: epochs, batchSize: 32, validationData: (testX, testY))
         }
         let scores = try rnn.evaluate(testX, testY)
-        print(String(format: "Digit-sum RNN: test accuracy %.2f%%, %.0f sequences/s in training",
-                     scores["accuracy"]! * 100, Double(trainX.shape[0] * epochs) / seconds))
+        print(
+            String(
+                format: "Digit-sum RNN: test accuracy %.2f%%, %.0f sequences/s in training",
+                scores["accuracy"]! * 100, Double(trainX.shape[0] * epochs) / seconds))
     }
     if task == "all" || task == "mnist" {
         let (train, test) = try MNIST.load(directory: "Data/mnist-5k")
@@ -43,14 +45,18 @@ do {
             LSTM(units: 64)
             Dense(units: 10, activation: .softmax)
         }
-        model.compile(optimizer: Adam(learningRate: 0.002), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
+        model.compile(
+            optimizer: Adam(learningRate: 0.002), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
         let seconds = try time {
-            try model.fit(rows(train.images), train.labels, epochs: epochs, batchSize: 32,
-                          validationData: (rows(test.images), test.labels))
+            try model.fit(
+                rows(train.images), train.labels, epochs: epochs, batchSize: 32,
+                validationData: (rows(test.images), test.labels))
         }
         let scores = try model.evaluate(rows(test.images), test.labels)
-        print(String(format: "Row-by-row MNIST LSTM(64): test accuracy %.2f%%, %.0f sequences/s in training",
-                     scores["accuracy"]! * 100, Double(train.count * epochs) / seconds))
+        print(
+            String(
+                format: "Row-by-row MNIST LSTM(64): test accuracy %.2f%%, %.0f sequences/s in training",
+                scores["accuracy"]! * 100, Double(train.count * epochs) / seconds))
     }
 } catch {
     print("error: \(error)")

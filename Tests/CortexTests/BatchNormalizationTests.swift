@@ -26,17 +26,19 @@ import Testing
         var expected = [Float](repeating: 0, count: x.count)
         for (i, v) in x.scalars.enumerated() {
             let c = i % 4
-            expected[i] = Float((Double(v) - mean[c]) / (variance[c] + 1e-3).squareRoot()) * bn.gamma.value.scalars[c]
+            expected[i] =
+                Float((Double(v) - mean[c]) / (variance[c] + 1e-3).squareRoot()) * bn.gamma.value.scalars[c]
                 + bn.beta.value.scalars[c]
         }
         expectClose(y.scalars, expected, tolerance: 1e-5)
         expectClose(bn.movingMean.value.scalars, mean.map { Float(0.01 * $0) }, tolerance: 1e-5)
         expectClose(bn.movingVariance.value.scalars, variance.map { Float(0.99 + 0.01 * $0) }, tolerance: 1e-5)
         #expect(bn.trainableParameters.count == 2 && bn.parameters.count == 4)
-        #expect(model.namedParameters.map(\.0) == [
-            "batch_normalization.gamma", "batch_normalization.beta", "batch_normalization.moving_mean",
-            "batch_normalization.moving_variance",
-        ])
+        #expect(
+            model.namedParameters.map(\.0) == [
+                "batch_normalization.gamma", "batch_normalization.beta", "batch_normalization.moving_mean",
+                "batch_normalization.moving_variance",
+            ])
     }
 
     @Test func inferenceUsesMovingStatistics() throws {
@@ -46,17 +48,23 @@ import Testing
         bn.movingVariance.value = Tensor([4, 1, 0.25])
         bn.gamma.value = Tensor([2, 1, 1])
         let x = Tensor([3, 0, 1, 5, -2, 0], shape: [2, 3])
-        let expected = [2 * 2 / Float(4.001).squareRoot(), 1 / Float(1.001).squareRoot(), 1 / Float(0.251).squareRoot(),
-                        2 * 4 / Float(4.001).squareRoot(), -1 / Float(1.001).squareRoot(), 0]
+        let expected = [
+            2 * 2 / Float(4.001).squareRoot(), 1 / Float(1.001).squareRoot(), 1 / Float(0.251).squareRoot(),
+            2 * 4 / Float(4.001).squareRoot(), -1 / Float(1.001).squareRoot(), 0,
+        ]
         expectClose(bn(x).scalars, expected, tolerance: 1e-5)
         #expect(bn.movingMean.value.scalars == [1, -1, 0])  // inference leaves them alone
     }
 
     @Test func gradients() {
-        checkGradients([random([6, 3], seed: 2, in: -2...2), random([3], seed: 3, in: 0.5...2), random([3], seed: 4)], step: 1e-3) {
+        checkGradients(
+            [random([6, 3], seed: 2, in: -2...2), random([3], seed: 3, in: 0.5...2), random([3], seed: 4)], step: 1e-3
+        ) {
             batchNormalization($0[0], gamma: $0[1], beta: $0[2], epsilon: 1e-3).output
         }
-        checkGradients([random([2, 2, 3, 2], seed: 5), random([2], seed: 6, in: 0.5...2), random([2], seed: 7)], step: 1e-3) {
+        checkGradients(
+            [random([2, 2, 3, 2], seed: 5), random([2], seed: 6, in: 0.5...2), random([2], seed: 7)], step: 1e-3
+        ) {
             batchNormalization($0[0], gamma: $0[1], beta: $0[2], epsilon: 1e-3).output
         }
         // Inference mode is plain tensor arithmetic; its gradient flows too.

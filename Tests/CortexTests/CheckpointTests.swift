@@ -53,7 +53,8 @@ import Testing
         let url = folder.appendingPathComponent("best.safetensors")
         let best = ModelCheckpoint(url: url, monitor: "val_accuracy", saveBestOnly: true, weightsOnly: true)
         let x = mnist.train.images.slice(0..<500), y = mnist.train.labels.slice(0..<500)
-        let history = try m.fit(x, y, epochs: 3, batchSize: 50, validationSplit: 0.2, verbose: .silent, callbacks: [best])
+        let history = try m.fit(
+            x, y, epochs: 3, batchSize: 50, validationSplit: 0.2, verbose: .silent, callbacks: [best])
         let accuracies = history.metrics["val_accuracy"]!
         let reloaded = model()
         try reloaded.build(inputShape: [28, 28, 1])

@@ -16,15 +16,25 @@ func naiveConv2d(
     let (oh, pt) = geometry(h, kh, strides.0), (ow, pl) = geometry(w, kw, strides.1)
     let xs = x.scalars, ks = k.scalars
     var y = [Float](repeating: 0, count: n * oh * ow * cout)
-    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for co in 0..<cout {
-        var s = bias?.scalars[co] ?? 0
-        for ky in 0..<kh { for kx in 0..<kw {
-            let iy = oy * strides.0 + ky - pt, ix = ox * strides.1 + kx - pl
-            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-            for ci in 0..<c { s += xs[((b * h + iy) * w + ix) * c + ci] * ks[((ky * kw + kx) * c + ci) * cout + co] }
-        }}
-        y[((b * oh + oy) * ow + ox) * cout + co] = s
-    }}}}
+    for b in 0..<n {
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for co in 0..<cout {
+                    var s = bias?.scalars[co] ?? 0
+                    for ky in 0..<kh {
+                        for kx in 0..<kw {
+                            let iy = oy * strides.0 + ky - pt, ix = ox * strides.1 + kx - pl
+                            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                            for ci in 0..<c {
+                                s += xs[((b * h + iy) * w + ix) * c + ci] * ks[((ky * kw + kx) * c + ci) * cout + co]
+                            }
+                        }
+                    }
+                    y[((b * oh + oy) * ow + ox) * cout + co] = s
+                }
+            }
+        }
+    }
     return Tensor(y, shape: [n, oh, ow, cout])
 }
 
@@ -37,14 +47,24 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
     }
     let (oh, pt) = geometry(h, pool.0, strides.0), (ow, pl) = geometry(w, pool.1, strides.1)
     var y: [Float] = []
-    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for ch in 0..<c {
-        var values: [Float] = []
-        for ky in 0..<pool.0 { for kx in 0..<pool.1 {
-            let iy = oy * strides.0 + ky - pt, ix = ox * strides.1 + kx - pl
-            if iy >= 0, iy < h, ix >= 0, ix < w { values.append(x.scalars[((b * h + iy) * w + ix) * c + ch]) }
-        }}
-        y.append(max ? values.max()! : values.reduce(0, +) / Float(values.count))
-    }}}}
+    for b in 0..<n {
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for ch in 0..<c {
+                    var values: [Float] = []
+                    for ky in 0..<pool.0 {
+                        for kx in 0..<pool.1 {
+                            let iy = oy * strides.0 + ky - pt, ix = ox * strides.1 + kx - pl
+                            if iy >= 0, iy < h, ix >= 0, ix < w {
+                                values.append(x.scalars[((b * h + iy) * w + ix) * c + ch])
+                            }
+                        }
+                    }
+                    y.append(max ? values.max()! : values.reduce(0, +) / Float(values.count))
+                }
+            }
+        }
+    }
     return Tensor(y, shape: [n, oh, ow, c])
 }
 
@@ -84,8 +104,10 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
             var plus = k.scalars, minus = k.scalars
             plus[i] += eps
             minus[i] -= eps
-            let up = (naiveConv2d(x, Tensor(plus, shape: k.shape), strides: strides, same: same) * projection).sum().scalar
-            let down = (naiveConv2d(x, Tensor(minus, shape: k.shape), strides: strides, same: same) * projection).sum().scalar
+            let up = (naiveConv2d(x, Tensor(plus, shape: k.shape), strides: strides, same: same) * projection).sum()
+                .scalar
+            let down = (naiveConv2d(x, Tensor(minus, shape: k.shape), strides: strides, same: same) * projection).sum()
+                .scalar
             numericK[i] = (up - down) / (2 * eps)
         }
         expectClose(pk.grad!.scalars, numericK, tolerance: 1e-2)
@@ -94,8 +116,10 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
             var plus = x.scalars, minus = x.scalars
             plus[i] += eps
             minus[i] -= eps
-            let up = (naiveConv2d(Tensor(plus, shape: x.shape), k, strides: strides, same: same) * projection).sum().scalar
-            let down = (naiveConv2d(Tensor(minus, shape: x.shape), k, strides: strides, same: same) * projection).sum().scalar
+            let up = (naiveConv2d(Tensor(plus, shape: x.shape), k, strides: strides, same: same) * projection).sum()
+                .scalar
+            let down = (naiveConv2d(Tensor(minus, shape: x.shape), k, strides: strides, same: same) * projection).sum()
+                .scalar
             numericX[i] = (up - down) / (2 * eps)
         }
         expectClose(px.grad!.scalars, numericX, tolerance: 1e-2)
@@ -106,7 +130,9 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
         expectClose(
             conv2d(x, k, bias: b, strides: (1, 1), padding: .same, fusingReLU: true),
             relu(conv2d(x, k, bias: b, padding: .same)))
-        checkGradients([x, k, b], step: 1e-3) { conv2d($0[0], $0[1], bias: $0[2], strides: (2, 1), padding: .same, fusingReLU: true) }
+        checkGradients([x, k, b], step: 1e-3) {
+            conv2d($0[0], $0[1], bias: $0[2], strides: (2, 1), padding: .same, fusingReLU: true)
+        }
     }
 
     @Test func pointwiseConvolutionGradients() {

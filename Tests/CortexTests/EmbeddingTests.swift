@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func outOfRangeIndexIsAThrownErrorAtModelLevel() throws {
-        let model = Sequential(seed: 1) { Embedding(inputDim: 10, outputDim: 4); SimpleRNN(units: 3); Dense(units: 2) }
+        let model = Sequential(seed: 1) {
+            Embedding(inputDim: 10, outputDim: 4); SimpleRNN(units: 3); Dense(units: 2)
+        }
         model.compile(optimizer: Adam(), loss: .sparseCategoricalCrossentropy(fromLogits: true))
         let x = Tensor([1, 2, 3, 10, 0, 1], shape: [2, 3]), y = Tensor([0, 1])
         try model.build(inputShape: [3])

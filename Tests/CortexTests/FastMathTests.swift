@@ -28,7 +28,9 @@ import Testing
         while x < 1e30 {
             let lanes = Float8(repeating: x)
             let approx = FastMath.log(lanes)[0]
-            #expect(Swift.abs(Double(approx) - Foundation.log(Double(x))) <= 2e-7 * Swift.max(1, Swift.abs(Foundation.log(Double(x)))), "log(\(x))")
+            #expect(
+                Swift.abs(Double(approx) - Foundation.log(Double(x))) <= 2e-7
+                    * Swift.max(1, Swift.abs(Foundation.log(Double(x)))), "log(\(x))")
             x *= 1.37
         }
         #expect(FastMath.log(Float8(repeating: 1))[0] == 0)

@@ -5,7 +5,8 @@ import Testing
 
 /// The bundled MNIST subset, loaded once.
 let mnist: (train: LabeledImages, test: LabeledImages) = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     return try! MNIST.load(directory: root.appendingPathComponent("Data/mnist-5k"))
 }()
 
@@ -16,7 +17,8 @@ let mnist: (train: LabeledImages, test: LabeledImages) = {
             Dense(units: 128, activation: .relu)
             Dense(units: 10, activation: .softmax)
         }
-        model.compile(optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
+        model.compile(
+            optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
         let history = try model.fit(mnist.train.images, mnist.train.labels, epochs: 8, batchSize: 32, verbose: .silent)
         #expect(history.metrics["loss"]!.count == 8)
         #expect(history.metrics["loss"]!.last! < history.metrics["loss"]!.first!)
@@ -41,11 +43,14 @@ let mnist: (train: LabeledImages, test: LabeledImages) = {
     }
 
     @Test func validationSplitEarlyStoppingAndHandWrittenLoop() throws {
-        let model = Sequential(seed: 2) { Flatten(); Dense(units: 10, activation: .softmax) }
+        let model = Sequential(seed: 2) {
+            Flatten(); Dense(units: 10, activation: .softmax)
+        }
         model.compile(optimizer: SGD(learningRate: 0.1), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
         let x = mnist.train.images.slice(0..<1000), y = mnist.train.labels.slice(0..<1000)
         let stopper = EarlyStopping(monitor: "val_loss", patience: 0, mode: .max)  // stops at once: loss falls
-        let history = try model.fit(x, y, epochs: 5, batchSize: 100, validationSplit: 0.2, verbose: .silent, callbacks: [stopper])
+        let history = try model.fit(
+            x, y, epochs: 5, batchSize: 100, validationSplit: 0.2, verbose: .silent, callbacks: [stopper])
         #expect(history.epochs == [0, 1])
         #expect(stopper.stoppedEpoch == 1)
         #expect(history.metrics["val_accuracy"]!.count == 2)
@@ -65,7 +70,9 @@ let mnist: (train: LabeledImages, test: LabeledImages) = {
     }
 
     @Test func badInputThrowsBeforeAnyWeightChanges() throws {
-        let model = Sequential(seed: 4) { Flatten(); Dense(units: 10, activation: .softmax) }
+        let model = Sequential(seed: 4) {
+            Flatten(); Dense(units: 10, activation: .softmax)
+        }
         model.compile(optimizer: SGD(learningRate: 0.1), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
         let x = mnist.train.images.slice(0..<64), y = mnist.train.labels.slice(0..<64)
         try model.build(inputShape: [28, 28, 1])

@@ -14,19 +14,22 @@ import Testing
     }
 
     @Test func csv() {
-        #expect(history.csv == """
-            epoch,loss,val_loss,accuracy,val_accuracy
-            1,1.0,1.2,0.5,0.45
-            2,0.6,0.8,0.8,0.7
-            3,0.4,0.7,0.9,0.75
+        #expect(
+            history.csv == """
+                epoch,loss,val_loss,accuracy,val_accuracy
+                1,1.0,1.2,0.5,0.45
+                2,0.6,0.8,0.8,0.7
+                3,0.4,0.7,0.9,0.75
 
-            """)
+                """)
     }
 
     final class Collector: NSObject, XMLParserDelegate {
         var elements: [(String, [String: String])] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append((name, attributes))
         }
     }

@@ -13,9 +13,12 @@ import Testing
         Reference.self,
         from: Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/CortexTests/Fixtures/lstsq_diabetes.json")))
 
-    func expectRelative(_ actual: [Float], _ expected: [Double], _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectRelative(
+        _ actual: [Float], _ expected: [Double], _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         for (a, e) in zip(actual, expected) {
-            #expect(Swift.abs(Double(a) - e) <= tolerance * Swift.abs(e), "\(a) vs \(e)", sourceLocation: sourceLocation)
+            #expect(
+                Swift.abs(Double(a) - e) <= tolerance * Swift.abs(e), "\(a) vs \(e)", sourceLocation: sourceLocation)
         }
     }
 
@@ -65,7 +68,9 @@ import Testing
         #expect(throws: CortexError.self) { try model.fit(Tensor(zeros: [0, 3]), Tensor(zeros: [0])) }
         #expect(throws: CortexError.self) { try model.fit(Tensor(zeros: [4, 3]), Tensor(zeros: [5])) }
         #expect(throws: CortexError.self) { try model.fit(Tensor([1, .nan, 3, 4], shape: [2, 2]), Tensor([1, 2])) }
-        #expect(throws: CortexError.self) { try model.fit(Tensor([1, 2, 3, 4], shape: [2, 2]), Tensor([1, .infinity])) }
+        #expect(throws: CortexError.self) {
+            try model.fit(Tensor([1, 2, 3, 4], shape: [2, 2]), Tensor([1, .infinity]))
+        }
         #expect(throws: CortexError.self) { try model.fit(Tensor(ones: [2, 5]), Tensor([1, 2])) }
         #expect(model.coefficients.count == 0)
     }

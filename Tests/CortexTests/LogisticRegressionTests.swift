@@ -33,9 +33,12 @@ import Testing
         let (x, y, _, _) = try standardizedSplit("breast_cancer")
         var model = LogisticRegression(l2: 0.01)
         try model.fit(x, y)
-        let p = sigmoid(linear(x, model.coefficients.reshaped([-1, 1]), bias: model.intercept.reshaped([1]))).reshaped([-1])
+        let p = sigmoid(linear(x, model.coefficients.reshaped([-1, 1]), bias: model.intercept.reshaped([1]))).reshaped([
+            -1
+        ])
         let residual = (p - y).reshaped([-1, 1])
-        let gradient = matmul(x, residual, transposeA: true).reshaped([-1]) / Float(x.shape[0]) + model.coefficients * 0.02
+        let gradient =
+            matmul(x, residual, transposeA: true).reshaped([-1]) / Float(x.shape[0]) + model.coefficients * 0.02
         #expect(gradient.scalars.allSatisfy { Swift.abs($0) < 1e-4 })
         #expect(Swift.abs(residual.mean().scalar) < 1e-4)  // intercept's gradient, unpenalized
     }

@@ -16,19 +16,27 @@ import Testing
         #expect(Swift.abs(binary.scalar - Float(-(Foundation.log(0.9) + Foundation.log(0.8)) / 2)) < 1e-6)
         // Binary on logits z = [2, -1], t = [1, 1]: mean(log(1 + e^-z))
         let fromLogits = Loss.binaryCrossentropy(fromLogits: true)(Tensor([2, -1]), Tensor([1, 1]))
-        #expect(Swift.abs(fromLogits.scalar - Float((Foundation.log(1 + Foundation.exp(-2.0)) + Foundation.log(1 + Foundation.exp(1.0))) / 2)) < 1e-6)
+        #expect(
+            Swift.abs(
+                fromLogits.scalar
+                    - Float((Foundation.log(1 + Foundation.exp(-2.0)) + Foundation.log(1 + Foundation.exp(1.0))) / 2))
+                < 1e-6)
         // Sparse: logits [[1, 2, 3], [1, 1, 1]], labels [2, 0]
         let logits = Tensor([1, 2, 3, 1, 1, 1], shape: [2, 3])
         let l0 = Foundation.log(Foundation.exp(1.0) + Foundation.exp(2.0) + Foundation.exp(3.0)) - 3
         let l1 = Foundation.log(3.0)
         let expected = Float((l0 + l1) / 2)
-        #expect(Swift.abs(Loss.sparseCategoricalCrossentropy(fromLogits: true)(logits, Tensor([2, 0])).scalar - expected) < 1e-6)
-        #expect(Swift.abs(Loss.sparseCategoricalCrossentropy()(softmax(logits), Tensor([2, 0])).scalar - expected) < 1e-6)
+        #expect(
+            Swift.abs(Loss.sparseCategoricalCrossentropy(fromLogits: true)(logits, Tensor([2, 0])).scalar - expected)
+                < 1e-6)
+        #expect(
+            Swift.abs(Loss.sparseCategoricalCrossentropy()(softmax(logits), Tensor([2, 0])).scalar - expected) < 1e-6)
         let oneHot = Tensor([0, 0, 1, 1, 0, 0], shape: [2, 3])
         #expect(Swift.abs(Loss.categoricalCrossentropy(fromLogits: true)(logits, oneHot).scalar - expected) < 1e-6)
         // Probabilities that did not come from softmax take the clipped path.
         let probabilities = softmax(logits).detached
-        #expect(Swift.abs(Loss.sparseCategoricalCrossentropy()(probabilities, Tensor([2, 0])).scalar - expected) < 1e-5)
+        #expect(
+            Swift.abs(Loss.sparseCategoricalCrossentropy()(probabilities, Tensor([2, 0])).scalar - expected) < 1e-5)
         #expect(Swift.abs(Loss.categoricalCrossentropy()(probabilities, oneHot).scalar - expected) < 1e-5)
     }
 
@@ -55,7 +63,9 @@ import Testing
         checkGradients([logits]) { Loss.sparseCategoricalCrossentropy()(softmax($0[0]), labels) }
         checkGradients([logits]) { Loss.categoricalCrossentropy()(softmax($0[0]), Tensor(oneHot: labels, classes: 5)) }
         let targets = Tensor([1, 0, 1, 1, 0, 0, 1, 0], shape: [4, 2])
-        checkGradients([random([4, 2], seed: 2, in: -3...3)]) { Loss.binaryCrossentropy(fromLogits: true)($0[0], targets) }
+        checkGradients([random([4, 2], seed: 2, in: -3...3)]) {
+            Loss.binaryCrossentropy(fromLogits: true)($0[0], targets)
+        }
         checkGradients([random([4, 2], seed: 3, in: 0.1...0.9)]) { Loss.binaryCrossentropy()($0[0], targets) }
         checkGradients([random([4, 2], seed: 4)]) { Loss.meanSquaredError($0[0], targets) }
         checkGradients([random([4, 2], seed: 4)]) { Loss.meanAbsoluteError($0[0], targets) }

@@ -43,7 +43,8 @@ import Testing
         try expectRefusal([0, 0, 8, 1] + Array(images[4...]), "train-images-idx3-ubyte", "IDX rank 1")
         try expectRefusal([1, 2, 3, 4] + Array(labels[4...]), "train-labels-idx1-ubyte", "bad magic number")
         try expectRefusal(Array(images.dropLast()), "train-images-idx3-ubyte", "need 8 data bytes but the file has 7")
-        try expectRefusal([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3], "train-labels-idx1-ubyte", "labels has 3 rows but images has 2")
+        try expectRefusal(
+            [0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3], "train-labels-idx1-ubyte", "labels has 3 rows but images has 2")
         try expectRefusal([0, 0, 8, 1, 0, 0, 0, 2, 1, 12], "t10k-labels-idx1-ubyte", "label 12")
         try expectRefusal([0, 0], "t10k-labels-idx1-ubyte", "too short")
         try FileManager.default.removeItem(at: directory.appendingPathComponent("t10k-labels-idx1-ubyte"))

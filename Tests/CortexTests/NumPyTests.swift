@@ -57,7 +57,10 @@ import Testing
             (header("{'descr': '<f4', 'shape': (1,), }"), "lacks"),
             (header("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1,), }"), "neither True nor False"),
             (header("{'descr': '<f4', 'fortran_order': False, 'shape': (x,), }"), "non-integer"),
-            (header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"), "larger than the file"),
+            (
+                header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"),
+                "larger than the file"
+            ),
             (header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'extra': 1}"), "unexpected header key"),
             (header("['descr']"), "malformed header"),
         ]

@@ -18,7 +18,8 @@ func optimize(_ optimizer: Optimizer, start: [Float], gradients: [[Float]]) -> [
     let g1: [Float] = [0.5, -1], g2: [Float] = [0.25, 2]
 
     @Test func sgd() {
-        expectClose(optimize(SGD(learningRate: 0.1), start: [1, 2], gradients: [g1, g2]), [1 - 0.05 - 0.025, 2 + 0.1 - 0.2])
+        expectClose(
+            optimize(SGD(learningRate: 0.1), start: [1, 2], gradients: [g1, g2]), [1 - 0.05 - 0.025, 2 + 0.1 - 0.2])
         // Momentum 0.9: v1 = -0.1 g1; v2 = 0.9 v1 - 0.1 g2; p = p0 + v1 + v2
         let v1 = g1.map { -0.1 * $0 }, v2 = zip(v1, g2).map { 0.9 * $0 - 0.1 * $1 }
         expectClose(
@@ -35,7 +36,8 @@ func optimize(_ optimizer: Optimizer, start: [Float], gradients: [[Float]]) -> [
     func referenceAdam(_ start: [Double], _ gradients: [[Float]], lr: Double, decay: Double = 0) -> [Float] {
         var p = start, m = [0.0, 0.0], v = [0.0, 0.0]
         for (t, g) in gradients.enumerated() {
-            let alpha = lr * (1 - Foundation.pow(0.999, Double(t + 1))).squareRoot() / (1 - Foundation.pow(0.9, Double(t + 1)))
+            let alpha =
+                lr * (1 - Foundation.pow(0.999, Double(t + 1))).squareRoot() / (1 - Foundation.pow(0.9, Double(t + 1)))
             for i in 0..<2 {
                 p[i] -= lr * decay * p[i]
                 m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
@@ -49,7 +51,9 @@ func optimize(_ optimizer: Optimizer, start: [Float], gradients: [[Float]]) -> [
     @Test func adamAndAdamW() {
         // The first Adam step moves each weight by about the learning rate against the gradient sign.
         expectClose(optimize(Adam(learningRate: 0.01), start: [1, 2], gradients: [g1]), [0.99, 2.01], tolerance: 1e-5)
-        expectClose(optimize(Adam(learningRate: 0.01), start: [1, 2], gradients: [g1, g2, g1]), referenceAdam([1, 2], [g1, g2, g1], lr: 0.01))
+        expectClose(
+            optimize(Adam(learningRate: 0.01), start: [1, 2], gradients: [g1, g2, g1]),
+            referenceAdam([1, 2], [g1, g2, g1], lr: 0.01))
         expectClose(
             optimize(AdamW(learningRate: 0.01, weightDecay: 0.1), start: [1, 2], gradients: [g1, g2]),
             referenceAdam([1, 2], [g1, g2], lr: 0.01, decay: 0.1))
@@ -64,7 +68,8 @@ func optimize(_ optimizer: Optimizer, start: [Float], gradients: [[Float]]) -> [
     @Test func clipNormRescalesEachGradient() {
         // |g| = sqrt(0.25 + 1); clipped to norm 0.5.
         let scale = 0.5 / (1.25 as Float).squareRoot()
-        expectClose(optimize(SGD(learningRate: 1, clipNorm: 0.5), start: [0, 0], gradients: [g1]), [-0.5 * scale, scale])
+        expectClose(
+            optimize(SGD(learningRate: 1, clipNorm: 0.5), start: [0, 0], gradients: [g1]), [-0.5 * scale, scale])
         expectClose(optimize(SGD(learningRate: 1, clipNorm: 5), start: [0, 0], gradients: [g1]), [-0.5, 1])
     }
 

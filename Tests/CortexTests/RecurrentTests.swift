@@ -109,7 +109,9 @@ func compareWithReference(
     func finiteDifferences(returnSequences: Bool) {
         let x = random([2, 3, 3], seed: 6)
         checkGradients([x, random([3, 4], seed: 7), random([4, 4], seed: 8), random([4], seed: 9)]) {
-            simpleRNN($0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], activation: .tanh, returnSequences: returnSequences)
+            simpleRNN(
+                $0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], activation: .tanh,
+                returnSequences: returnSequences)
         }
         checkGradients([x, random([3, 8], seed: 7), random([2, 8], seed: 8), random([8], seed: 9)]) {
             lstm($0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], returnSequences: returnSequences)

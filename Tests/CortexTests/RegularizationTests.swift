@@ -13,7 +13,8 @@ import Testing
         let (d0, d1) = (model.layers[0] as! Dense, model.layers[1] as! Dense)
         d0.bias!.value = Tensor([1, -2])
         let w0 = d0.kernel.value.scalars, w1 = d1.kernel.value.scalars
-        let expected = 0.1 * w0.map { $0 * $0 }.reduce(0, +) + 0.5 * 3
+        let expected =
+            0.1 * w0.map { $0 * $0 }.reduce(0, +) + 0.5 * 3
             + 0.01 * w1.map(Swift.abs).reduce(0, +) + 0.02 * w1.map { $0 * $0 }.reduce(0, +)
         #expect(Swift.abs(model.regularizationLoss().scalar - expected) < 1e-5)
         model.regularizationLoss().backward()

@@ -40,7 +40,8 @@ import Testing
     }
 
     @Test func encodingFollowsTheFormat() throws {
-        let bytes = SafeTensors.encode([("a", Tensor([1, 2], shape: [2])), ("b", Tensor(zeros: [1, 3]))], metadata: ["k": "v"])
+        let bytes = SafeTensors.encode(
+            [("a", Tensor([1, 2], shape: [2])), ("b", Tensor(zeros: [1, 3]))], metadata: ["k": "v"])
         let length = Int(bytes[0]) | Int(bytes[1]) << 8
         #expect(length % 8 == 0)
         let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self)
@@ -63,43 +64,125 @@ import Testing
         var cases: [(String, [UInt8], String)] = [
             ("empty file", [], "too short"),
             ("seven bytes", [1, 0, 0, 0, 0, 0, 0], "too short"),
-            ("header length past end", safetensorsBytes(headerBytes: Array("{}".utf8), data: [], declaredLength: 400), "runs past the end"),
+            (
+                "header length past end",
+                safetensorsBytes(headerBytes: Array("{}".utf8), data: [], declaredLength: 400), "runs past the end"
+            ),
             ("huge header length", safetensorsBytes(headerBytes: [], data: [], declaredLength: 1 << 40), "exceeds"),
             ("not JSON", file("{\"a\""), "not well-formed JSON"),
             ("JSON array", file("[]"), "not a JSON object"),
             ("trailing garbage", file("{\(kernelEntry),\(biasEntry)}x"), "not well-formed JSON"),
-            ("non-UTF-8 header", safetensorsBytes(headerBytes: Array("{\"a\u{0}".utf8.dropLast()) + [0xFF, 0xFE, 0x22, 0x7D], data: []), "UTF-8"),
+            (
+                "non-UTF-8 header",
+                safetensorsBytes(headerBytes: Array("{\"a\u{0}".utf8.dropLast()) + [0xFF, 0xFE, 0x22, 0x7D], data: []),
+                "UTF-8"
+            ),
             ("control character", file("{\"a\tb\":{}}"), "not well-formed JSON"),
             ("entry not object", file("{\"dense.kernel\":5}"), "not an object"),
             ("missing dtype", file(#"{"x":{"shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "has no dtype"),
-            ("unknown dtype", file(#"{"x":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "unknown dtype \"F33\""),
-            ("dtype not string", file(#"{"x":{"dtype":4,"shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "has no dtype"),
-            ("missing shape", file(#"{"x":{"dtype":"F32","data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "has no shape"),
-            ("negative dimension", file(#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "invalid shape"),
-            ("fractional dimension", file(#"{"x":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "invalid shape"),
-            ("huge shape", file(#"{"x":{"dtype":"F32","shape":[100000000000,100000000000],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "larger than"),
+            (
+                "unknown dtype", file(#"{"x":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+                "unknown dtype \"F33\""
+            ),
+            (
+                "dtype not string", file(#"{"x":{"dtype":4,"shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+                "has no dtype"
+            ),
+            (
+                "missing shape", file(#"{"x":{"dtype":"F32","data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+                "has no shape"
+            ),
+            (
+                "negative dimension",
+                file(#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "invalid shape"
+            ),
+            (
+                "fractional dimension",
+                file(#"{"x":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), "invalid shape"
+            ),
+            (
+                "huge shape",
+                file(
+                    #"{"x":{"dtype":"F32","shape":[100000000000,100000000000],"data_offsets":[0,4]}}"#,
+                    data: [0, 0, 0, 0]), "larger than"
+            ),
             ("missing offsets", file(#"{"x":{"dtype":"F32","shape":[1]}}"#, data: [0, 0, 0, 0]), "data_offsets"),
-            ("reversed offsets", file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0]), "data_offsets"),
-            ("offsets past data", file(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0]), "data_offsets"),
-            ("three offsets", file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#, data: [0, 0, 0, 0]), "data_offsets"),
-            ("offsets as strings", file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":["0","4"]}}"#, data: [0, 0, 0, 0]), "data_offsets"),
-            ("byte size mismatch", file(#"{"x":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}}"#, data: Array(repeating: 0, count: 12)), "needs 16"),
-            ("wrong dtype size", file(#"{"x":{"dtype":"F64","shape":[3],"data_offsets":[0,12]}}"#, data: Array(repeating: 0, count: 12)), "needs 24"),
-            ("overlapping", file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: Array(repeating: 0, count: 12)), "overlaps"),
-            ("gap", file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: Array(repeating: 0, count: 8)), "gap of 4 bytes"),
-            ("undeclared trailing bytes", file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 9)), "5 bytes after"),
+            (
+                "reversed offsets",
+                file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0]), "data_offsets"
+            ),
+            (
+                "offsets past data",
+                file(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0]), "data_offsets"
+            ),
+            (
+                "three offsets",
+                file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#, data: [0, 0, 0, 0]), "data_offsets"
+            ),
+            (
+                "offsets as strings",
+                file(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":["0","4"]}}"#, data: [0, 0, 0, 0]), "data_offsets"
+            ),
+            (
+                "byte size mismatch",
+                file(
+                    #"{"x":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}}"#, data: Array(repeating: 0, count: 12)),
+                "needs 16"
+            ),
+            (
+                "wrong dtype size",
+                file(#"{"x":{"dtype":"F64","shape":[3],"data_offsets":[0,12]}}"#, data: Array(repeating: 0, count: 12)),
+                "needs 24"
+            ),
+            (
+                "overlapping",
+                file(
+                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                    data: Array(repeating: 0, count: 12)), "overlaps"
+            ),
+            (
+                "gap",
+                file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: Array(repeating: 0, count: 8)),
+                "gap of 4 bytes"
+            ),
+            (
+                "undeclared trailing bytes",
+                file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 9)),
+                "5 bytes after"
+            ),
             ("duplicate names", file("{\(kernelEntry),\(kernelEntry)}"), "duplicate key \"dense.kernel\""),
-            ("metadata not object", file("{\"__metadata__\":[1],\(kernelEntry),\(biasEntry)}"), "__metadata__ is not an object"),
-            ("metadata value not string", file("{\"__metadata__\":{\"a\":1},\(kernelEntry),\(biasEntry)}"), "is not a string"),
-            ("deep nesting", file(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)), "nesting deeper"),
-            ("unexpected name", file(#"{"dense.kernel":{"dtype":"F32","shape":[4,3],"data_offsets":[0,48]},"dense.bias":{"dtype":"F32","shape":[3],"data_offsets":[48,60]},"extra":{"dtype":"F32","shape":[0],"data_offsets":[60,60]}}"#), "holds extra"),
+            (
+                "metadata not object", file("{\"__metadata__\":[1],\(kernelEntry),\(biasEntry)}"),
+                "__metadata__ is not an object"
+            ),
+            (
+                "metadata value not string", file("{\"__metadata__\":{\"a\":1},\(kernelEntry),\(biasEntry)}"),
+                "is not a string"
+            ),
+            (
+                "deep nesting", file(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)),
+                "nesting deeper"
+            ),
+            (
+                "unexpected name",
+                file(
+                    #"{"dense.kernel":{"dtype":"F32","shape":[4,3],"data_offsets":[0,48]},"dense.bias":{"dtype":"F32","shape":[3],"data_offsets":[48,60]},"extra":{"dtype":"F32","shape":[0],"data_offsets":[60,60]}}"#
+                ), "holds extra"
+            ),
             ("missing tensor", file("{\(kernelEntry)}", data: Array(repeating: 0, count: 48)), "missing dense.bias"),
-            ("wrong shape for model", file(#"{"dense.kernel":{"dtype":"F32","shape":[3,4],"data_offsets":[0,48]},"dense.bias":{"dtype":"F32","shape":[3],"data_offsets":[48,60]}}"#), "expects [4, 3]"),
+            (
+                "wrong shape for model",
+                file(
+                    #"{"dense.kernel":{"dtype":"F32","shape":[3,4],"data_offsets":[0,48]},"dense.bias":{"dtype":"F32","shape":[3],"data_offsets":[48,60]}}"#
+                ), "expects [4, 3]"
+            ),
         ]
         // Truncated at every section: the length field, the header, the data.
         for cut in [3, 8, 8 + headerLength / 2, 8 + headerLength - 1, 8 + headerLength + 10, valid.count - 1] {
             let message =
-                cut < 8 ? "too short" : cut < 8 + headerLength ? "runs past the end" : cut < valid.count - 12 ? "larger than" : "data_offsets"
+                cut < 8
+                ? "too short"
+                : cut < 8 + headerLength ? "runs past the end" : cut < valid.count - 12 ? "larger than" : "data_offsets"
             cases.append(("truncated at \(cut)", Array(valid.prefix(cut)), message))
         }
         return cases
@@ -125,7 +208,8 @@ import Testing
             #expect(model.parameters.map(\.value.scalars) == before, "\(label) changed the model")
         }
         // The valid file loads.
-        try Data(Self.file("{\(Self.kernelEntry),\(Self.biasEntry)}")).write(to: folder.appendingPathComponent("ok.safetensors"))
+        try Data(Self.file("{\(Self.kernelEntry),\(Self.biasEntry)}")).write(
+            to: folder.appendingPathComponent("ok.safetensors"))
         try model.loadWeights(from: folder.appendingPathComponent("ok.safetensors"))
         #expect(model.parameters.allSatisfy { $0.value.scalars.allSatisfy { $0 == 0 } })
     }
@@ -136,11 +220,14 @@ import Testing
         let model = try smallDense()
         // A destination that cannot be replaced (a non-empty folder): the rename fails.
         let blocked = folder.appendingPathComponent("blocked.safetensors")
-        try FileManager.default.createDirectory(at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
         #expect(throws: CortexError.self) { try model.save(to: blocked) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["blocked.safetensors"])
         // A missing folder.
-        #expect(throws: CortexError.self) { try model.save(to: folder.appendingPathComponent("no/such/dir/m.safetensors")) }
+        #expect(throws: CortexError.self) {
+            try model.save(to: folder.appendingPathComponent("no/such/dir/m.safetensors"))
+        }
         // Saving over an existing file replaces it whole.
         let url = folder.appendingPathComponent("m.safetensors")
         try model.save(to: url)

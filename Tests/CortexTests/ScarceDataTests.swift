@@ -16,7 +16,8 @@ import Testing
             Dense(units: 64, activation: .relu)
             Dense(units: 10, activation: .softmax)
         }
-        model.compile(optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
+        model.compile(
+            optimizer: Adam(learningRate: 0.001), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
         try model.fit(
             mnist.train.images.slice(0..<1000), mnist.train.labels.slice(0..<1000), epochs: 20, batchSize: 32,
             verbose: .silent, augmentation: regularized ? ImageAugmentation(maxShift: 2, maxRotation: 10) : nil)

@@ -24,8 +24,10 @@ import Testing
             LSTM(units: 64)
             Dense(units: 10, activation: .softmax)
         }
-        model.compile(optimizer: Adam(learningRate: 0.002), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
-        try model.fit(mnist.train.images.reshaped([-1, 28, 28]), mnist.train.labels, epochs: 10, batchSize: 32, verbose: .silent)
+        model.compile(
+            optimizer: Adam(learningRate: 0.002), loss: .sparseCategoricalCrossentropy(), metrics: [.accuracy])
+        try model.fit(
+            mnist.train.images.reshaped([-1, 28, 28]), mnist.train.labels, epochs: 10, batchSize: 32, verbose: .silent)
         let accuracy = try model.evaluate(mnist.test.images.reshaped([-1, 28, 28]), mnist.test.labels)["accuracy"]!
         #expect(accuracy >= 0.9, "row-by-row LSTM accuracy \(accuracy)")
     }

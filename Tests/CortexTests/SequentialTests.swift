@@ -17,15 +17,17 @@ func seedCNN(seed: UInt64 = 42) -> Sequential {
 @Suite struct SequentialTests {
     @Test func kerasNamesAndParameterCounts() throws {
         let cnn = seedCNN()
-        #expect(cnn.layers.map(\.name) == [
-            "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dense_1",
-        ])
+        #expect(
+            cnn.layers.map(\.name) == [
+                "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dense", "dense_1",
+            ])
         #expect(try cnn.build(inputShape: [28, 28, 1]) == [10])
         #expect(cnn.parameters.reduce(0) { $0 + $1.value.count } == 121_930)
-        #expect(cnn.namedParameters.map(\.0) == [
-            "conv2d.kernel", "conv2d.bias", "conv2d_1.kernel", "conv2d_1.bias", "dense.kernel", "dense.bias",
-            "dense_1.kernel", "dense_1.bias",
-        ])
+        #expect(
+            cnn.namedParameters.map(\.0) == [
+                "conv2d.kernel", "conv2d.bias", "conv2d_1.kernel", "conv2d_1.bias", "dense.kernel", "dense.bias",
+                "dense_1.kernel", "dense_1.bias",
+            ])
         let summary = cnn.summary()
         #expect(summary.contains("conv2d_1 (Conv2D)"))
         #expect(summary.contains("[*, 5, 5, 64]"))
@@ -51,7 +53,9 @@ func seedCNN(seed: UInt64 = 42) -> Sequential {
     }
 
     @Test func trainingModeIsPerModel() {
-        let a = Sequential { Dense(units: 2); Dropout(rate: 0.5) }
+        let a = Sequential {
+            Dense(units: 2); Dropout(rate: 0.5)
+        }
         let b = Sequential { Dropout(rate: 0.5) }
         a.isTraining = true
         #expect(a.layers.allSatisfy { $0.isTraining })

@@ -67,7 +67,8 @@ func checkGradients(
             scale += Double(a) * Double(a) + n * n
         }
         let relative = difference.squareRoot() / max(scale.squareRoot(), 1e-6)
-        #expect(relative < tolerance, "input \(index): relative gradient error \(relative)", sourceLocation: sourceLocation)
+        #expect(
+            relative < tolerance, "input \(index): relative gradient error \(relative)", sourceLocation: sourceLocation)
         worst = max(worst, relative)
     }
     return worst

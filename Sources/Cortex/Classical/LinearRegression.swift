@@ -31,7 +31,8 @@ public struct LinearRegression: Sendable {
         let k = y.count / n
         let augmented = l2 > 0 ? d : 0
         guard n + augmented >= d else {
-            throw CortexError(.invalidData, "LinearRegression.fit needs at least \(d) rows for \(d) features without l2, got \(n)")
+            throw CortexError(
+                .invalidData, "LinearRegression.fit needs at least \(d) rows for \(d) features without l2, got \(n)")
         }
         var xMean = [Double](repeating: 0, count: d), yMean = [Double](repeating: 0, count: k)
         x.withUnsafeBufferPointer { xp in

@@ -38,7 +38,8 @@ public struct LogisticRegression: Sendable {
         }
         let classes = Int(y.max()!) + 1
         guard Set(y).count >= 2 else {
-            throw CortexError(.invalidData, "LogisticRegression.fit needs at least two classes, got only class \(Int(y[0]))")
+            throw CortexError(
+                .invalidData, "LogisticRegression.fit needs at least two classes, got only class \(Int(y[0]))")
         }
         let (n, d) = (x.shape[0], x.shape[1])
         let k = classes == 2 ? 1 : classes

@@ -14,7 +14,8 @@ enum Validate {
     /// Targets with one row per feature row, all finite.
     static func targets(_ y: Tensor, rows: Int, _ context: String) throws {
         guard y.rank >= 1, y.shape[0] == rows else {
-            throw CortexError(.invalidData, "\(context): targets has \(y.shape.first ?? 0) rows but features has \(rows)")
+            throw CortexError(
+                .invalidData, "\(context): targets has \(y.shape.first ?? 0) rows but features has \(rows)")
         }
         try finite(y, "targets", context)
     }

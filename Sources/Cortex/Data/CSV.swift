@@ -44,7 +44,8 @@ public enum CSV {
                 guard let value = Float(trimmed) else {
                     throw CortexError(
                         .invalidFile,
-                        "\(url.lastPathComponent) line \(lineNumber), column \(names[column]): \"\(trimmed)\" is not a number")
+                        "\(url.lastPathComponent) line \(lineNumber), column \(names[column]): \"\(trimmed)\" is not a number"
+                    )
                 }
                 if column == targetIndex { targets.append(value) } else { features.append(value) }
             }

@@ -15,12 +15,15 @@ public struct ImageAugmentation: Sendable {
 
     public init(maxShift: Float = 2, maxRotation: Float = 10, horizontalFlip: Bool = false, fill: Float = 0) {
         precondition(maxShift >= 0 && maxRotation >= 0, "ImageAugmentation: ranges must be non-negative")
-        (self.maxShift, self.maxRotation, self.horizontalFlip, self.fill) = (maxShift, maxRotation, horizontalFlip, fill)
+        (self.maxShift, self.maxRotation, self.horizontalFlip, self.fill) = (
+            maxShift, maxRotation, horizontalFlip, fill
+        )
     }
 
     /// An augmented copy of `images` `[batch, height, width, channels]`.
     public func callAsFunction(_ images: Tensor, using generator: inout RandomGenerator) -> Tensor {
-        precondition(images.rank == 4, "ImageAugmentation expects [batch, height, width, channels], got \(images.shape)")
+        precondition(
+            images.rank == 4, "ImageAugmentation expects [batch, height, width, channels], got \(images.shape)")
         let (batch, h, w, c) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
         // Draw every image's transform first, so the result does not depend on thread timing.
         let transforms = (0..<batch).map { _ -> (cos: Float, sin: Float, dx: Float, dy: Float, flip: Bool) in

@@ -56,11 +56,14 @@ public enum MNIST {
     static func readIDX(_ url: URL, expectedRank: Int) throws -> (dimensions: [Int], bytes: [UInt8]) {
         let data = try readPossiblyCompressedFile(at: url)
         let file = url.lastPathComponent
-        guard data.count >= 4 else { throw CortexError(.invalidFile, "\(file): \(data.count) bytes is too short for an IDX header") }
+        guard data.count >= 4 else {
+            throw CortexError(.invalidFile, "\(file): \(data.count) bytes is too short for an IDX header")
+        }
         guard data[0] == 0, data[1] == 0, data[2] == 0x08 else {
             throw CortexError(
                 .invalidFile,
-                "\(file): bad magic number \(data[0..<4].map { String(format: "%02x", $0) }.joined()), expected 000008\(String(format: "%02x", expectedRank)) (unsigned-byte IDX)")
+                "\(file): bad magic number \(data[0..<4].map { String(format: "%02x", $0) }.joined()), expected 000008\(String(format: "%02x", expectedRank)) (unsigned-byte IDX)"
+            )
         }
         guard Int(data[3]) == expectedRank else {
             throw CortexError(.invalidFile, "\(file): IDX rank \(data[3]), expected \(expectedRank)")
@@ -74,7 +77,8 @@ public enum MNIST {
         guard data.count - headerSize == expected else {
             throw CortexError(
                 .invalidFile,
-                "\(file): dimensions \(dimensions) need \(expected) data bytes but the file has \(data.count - headerSize)")
+                "\(file): dimensions \(dimensions) need \(expected) data bytes but the file has \(data.count - headerSize)"
+            )
         }
         return (dimensions, Array(data[headerSize...]))
     }

@@ -5,12 +5,14 @@ public func trainTestSplit(
     _ x: Tensor, _ y: Tensor, testFraction: Float, using generator: inout RandomGenerator
 ) throws -> (trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor) {
     guard x.rank >= 1, y.rank >= 1, x.shape[0] == y.shape[0] else {
-        throw CortexError(.invalidData, "trainTestSplit: labels has \(y.shape.first ?? 0) rows but inputs has \(x.shape.first ?? 0)")
+        throw CortexError(
+            .invalidData, "trainTestSplit: labels has \(y.shape.first ?? 0) rows but inputs has \(x.shape.first ?? 0)")
     }
     let rows = x.shape[0]
     let testRows = Int((Float(rows) * testFraction).rounded())
     guard testFraction > 0, testFraction < 1, testRows > 0, testRows < rows else {
-        throw CortexError(.invalidArgument, "trainTestSplit: testFraction \(testFraction) of \(rows) rows leaves an empty part")
+        throw CortexError(
+            .invalidArgument, "trainTestSplit: testFraction \(testFraction) of \(rows) rows leaves an empty part")
     }
     var order = Array(0..<rows)
     generator.shuffle(&order)

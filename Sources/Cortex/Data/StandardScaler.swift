@@ -18,10 +18,15 @@ public struct StandardScaler: Sendable {
         x.withUnsafeBufferPointer { p in
             for i in 0..<n { for j in 0..<d { sums[j] += Double(p[i * d + j]) } }
             for j in 0..<d { sums[j] /= Double(n) }
-            for i in 0..<n { for j in 0..<d { squares[j] += (Double(p[i * d + j]) - sums[j]) * (Double(p[i * d + j]) - sums[j]) } }
+            for i in 0..<n {
+                for j in 0..<d { squares[j] += (Double(p[i * d + j]) - sums[j]) * (Double(p[i * d + j]) - sums[j]) }
+            }
         }
         mean = Tensor(sums.map(Float.init))
-        scale = Tensor(squares.map { v in let s = (v / Double(n)).squareRoot(); return s > 0 ? Float(s) : 1 })
+        scale = Tensor(
+            squares.map { v in
+                let s = (v / Double(n)).squareRoot(); return s > 0 ? Float(s) : 1
+            })
     }
 
     /// `(x - mean) / scale`.

@@ -44,7 +44,8 @@ enum LeastSquares {
                         let start = block * blockRows
                         let count = block == blocks - 1 ? rows - start : blockRows
                         let base = all.baseAddress! + start * width
-                        let info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(count), Int32(width), base, Int32(width), &tau)
+                        let info = LAPACKE_dgeqrf(
+                            LAPACK_ROW_MAJOR, Int32(count), Int32(width), base, Int32(width), &tau)
                         precondition(info == 0, "dgeqrf failed with info \(info)")
                         // Keep the upper triangle of this block's R.
                         let height = Swift.min(count, width)
@@ -61,8 +62,10 @@ enum LeastSquares {
                 LAPACK_ROW_MAJOR, Int32(blocks * width), Int32(width), &stacked, Int32(width), &tau)
             precondition(info == 0, "dgeqrf failed with info \(info)")
         } else {
-            stacked = Array(buffer[0..<(Swift.min(rows, width) * width)]) + [Double](
-                repeating: 0, count: Swift.max(0, width - rows) * width)
+            stacked =
+                Array(buffer[0..<(Swift.min(rows, width) * width)])
+                + [Double](
+                    repeating: 0, count: Swift.max(0, width - rows) * width)
         }
         if conditionOfR(stacked, cols: cols, stride: width) < conditionLimit {
             // Back substitution: R[0..<cols, 0..<cols] X = R[0..<cols, cols..<width].

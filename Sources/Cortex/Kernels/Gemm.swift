@@ -37,7 +37,8 @@ func sgemm(
     } else if n >= 16 * threads {
         parallelChunks(n) { cols in
             let bStart = transposeB ? b + cols.lowerBound * ldb : b + cols.lowerBound
-            sgemmSingleThreaded(transposeA, transposeB, m, cols.count, k, alpha, a, lda, bStart, ldb, beta, c + cols.lowerBound, ldc)
+            sgemmSingleThreaded(
+                transposeA, transposeB, m, cols.count, k, alpha, a, lda, bStart, ldb, beta, c + cols.lowerBound, ldc)
         }
     } else {
         // Split the reduction: each worker computes a partial product; the partials are summed into C.
@@ -49,7 +50,8 @@ func sgemm(
                 guard lo < hi else { return }
                 let aStart = transposeA ? a + lo * lda : a + lo
                 let bStart = transposeB ? b + lo : b + lo * ldb
-                sgemmSingleThreaded(transposeA, transposeB, m, n, hi - lo, alpha, aStart, lda, bStart, ldb, 0, base + t * m * n, n)
+                sgemmSingleThreaded(
+                    transposeA, transposeB, m, n, hi - lo, alpha, aStart, lda, bStart, ldb, 0, base + t * m * n, n)
             }
             for i in 0..<m {
                 for j in 0..<n {

@@ -6,7 +6,9 @@
 enum Im2Col {
     /// Copies every receptive field of images `images` of `x` into consecutive rows of `col`
     /// (`[images.count * outH * outW, patchSize]`); padding positions are written as zeros.
-    static func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>) {
+    static func im2col(
+        _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>
+    ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c
@@ -45,7 +47,9 @@ enum Im2Col {
 
     /// Adds the rows of `col` (images `images`, as `im2col` laid them out) back onto the pixels
     /// they came from; those images of `x` must start zeroed.
-    static func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>) {
+    static func col2im(
+        _ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>
+    ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c

@@ -17,7 +17,8 @@ enum LAPACK {
         let info = a.withUnsafeMutableBufferPointer { ap in
             tau.withUnsafeMutableBufferPointer { tp in
                 LAPACKE_sorgqr(
-                    LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), Int32(cols), ap.baseAddress, Int32(cols), tp.baseAddress)
+                    LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), Int32(cols), ap.baseAddress, Int32(cols), tp.baseAddress
+                )
             }
         }
         precondition(info == 0, "sorgqr failed with info \(info)")

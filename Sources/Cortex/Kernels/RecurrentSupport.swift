@@ -4,7 +4,8 @@
 enum RecurrentSupport {
     /// The gradient with respect to every step's output: `dOutput` itself for full sequences,
     /// else zeros with `dOutput` at the last step.
-    static func sequenceGradient(_ dOutput: Tensor, batch: Int, time: Int, units: Int, returnSequences: Bool) -> [Float] {
+    static func sequenceGradient(_ dOutput: Tensor, batch: Int, time: Int, units: Int, returnSequences: Bool) -> [Float]
+    {
         if returnSequences { return dOutput.storage }
         var full = [Float](repeating: 0, count: batch * time * units)
         dOutput.withUnsafeBufferPointer { d in
@@ -20,7 +21,8 @@ enum RecurrentSupport {
         Tensor(uninitializedShape: [batch, units]) { out in
             h.withUnsafeBufferPointer { hp in
                 for b in 0..<batch {
-                    (out.baseAddress! + b * units).update(from: hp.baseAddress! + (b * time + time - 1) * units, count: units)
+                    (out.baseAddress! + b * units).update(
+                        from: hp.baseAddress! + (b * time + time - 1) * units, count: units)
                 }
             }
         }

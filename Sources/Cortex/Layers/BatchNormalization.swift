@@ -16,7 +16,8 @@ public final class BatchNormalization: Layer {
     public private(set) var movingVariance: Parameter!
 
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String? = nil) {
-        precondition(momentum >= 0 && momentum <= 1 && epsilon > 0, "BatchNormalization: momentum in [0, 1], epsilon > 0")
+        precondition(
+            momentum >= 0 && momentum <= 1 && epsilon > 0, "BatchNormalization: momentum in [0, 1], epsilon > 0")
         self.momentum = momentum
         self.epsilon = epsilon
         super.init(name: name)
@@ -25,7 +26,9 @@ public final class BatchNormalization: Layer {
     public override class var baseName: String { "batch_normalization" }
 
     public override func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
-        guard let channels = inputShape.last, channels > 0 else { throw shapeError(expected: "[*, ..., channels]", got: inputShape) }
+        guard let channels = inputShape.last, channels > 0 else {
+            throw shapeError(expected: "[*, ..., channels]", got: inputShape)
+        }
         if let gamma, gamma.shape[0] != channels {
             throw shapeError(expected: "[*, ..., \(gamma.shape[0])]", got: inputShape)
         }
@@ -42,7 +45,8 @@ public final class BatchNormalization: Layer {
 
     public override func forward(_ input: Tensor) -> Tensor {
         if isTraining {
-            let (output, mean, variance) = batchNormalization(input, gamma: gamma.tensor, beta: beta.tensor, epsilon: epsilon)
+            let (output, mean, variance) = batchNormalization(
+                input, gamma: gamma.tensor, beta: beta.tensor, epsilon: epsilon)
             let m = momentum
             movingMean.value = Tensor(zip(movingMean.value.scalars, mean).map { m * $0 + (1 - m) * $1 })
             movingVariance.value = Tensor(zip(movingVariance.value.scalars, variance).map { m * $0 + (1 - m) * $1 })

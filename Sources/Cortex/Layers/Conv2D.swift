@@ -22,7 +22,8 @@ public final class Conv2D: Layer {
         activation: ActivationFunction = .linear, useBias: Bool = true,
         kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, name: String? = nil
     ) {
-        precondition(filters > 0 && kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2D: filters and kernel size must be positive")
+        precondition(
+            filters > 0 && kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2D: filters and kernel size must be positive")
         precondition(strides.0 > 0 && strides.1 > 0, "Conv2D: strides must be positive")
         self.filters = filters
         self.kernelSize = kernelSize
@@ -58,7 +59,8 @@ public final class Conv2D: Layer {
         guard h > 0 && w > 0 else {
             throw CortexError(
                 .shapeMismatch,
-                "\(name): a \(kernelSize.0)x\(kernelSize.1) kernel does not fit input \(batchShapeDescription(inputShape)) with \(padding) padding")
+                "\(name): a \(kernelSize.0)x\(kernelSize.1) kernel does not fit input \(batchShapeDescription(inputShape)) with \(padding) padding"
+            )
         }
         return [h, w, filters]
     }
@@ -66,7 +68,8 @@ public final class Conv2D: Layer {
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
         let (kh, kw, c) = (kernelSize.0, kernelSize.1, inputShape[2])
         kernel = Parameter(
-            Initializer.glorotUniform([kh, kw, c, filters], fanIn: kh * kw * c, fanOut: kh * kw * filters, using: &generator),
+            Initializer.glorotUniform(
+                [kh, kw, c, filters], fanIn: kh * kw * c, fanOut: kh * kw * filters, using: &generator),
             name: "kernel")
         if useBias { bias = Parameter(Tensor(zeros: [filters]), name: "bias") }
     }
@@ -80,7 +83,9 @@ public final class Conv2D: Layer {
 
     public override func forward(_ input: Tensor) -> Tensor {
         // ReLU runs inside the op, in the same pass over the output as the bias.
-        let output = conv2d(input, kernel.tensor, bias: bias?.tensor, strides: strides, padding: padding, fusingReLU: activation == .relu)
+        let output = conv2d(
+            input, kernel.tensor, bias: bias?.tensor, strides: strides, padding: padding,
+            fusingReLU: activation == .relu)
         return activation == .relu ? output : activation(output)
     }
 }

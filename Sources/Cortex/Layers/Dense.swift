@@ -43,7 +43,8 @@ public final class Dense: Layer {
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
         let inputDim = inputShape.last!
         kernel = Parameter(
-            Initializer.glorotUniform([inputDim, units], fanIn: inputDim, fanOut: units, using: &generator), name: "kernel")
+            Initializer.glorotUniform([inputDim, units], fanIn: inputDim, fanOut: units, using: &generator),
+            name: "kernel")
         if useBias { bias = Parameter(Tensor(zeros: [units]), name: "bias") }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Keras's default initializers, drawing from the model's generator.
 enum Initializer {
     /// Glorot (Xavier) uniform: U(-l, l) with l = sqrt(6 / (fanIn + fanOut)).
-    static func glorotUniform(_ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator) -> Tensor {
+    static func glorotUniform(_ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator) -> Tensor
+    {
         let limit = Float((6.0 / Double(fanIn + fanOut)).squareRoot())
         return Tensor.randomUniform(shape, in: -limit...limit, using: &generator)
     }

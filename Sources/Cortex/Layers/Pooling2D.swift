@@ -6,7 +6,9 @@ public final class MaxPooling2D: Layer {
     public let strides: (Int, Int)
     public let padding: Padding
 
-    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
+    public init(
+        poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil
+    ) {
         self.poolSize = poolSize
         self.strides = strides ?? poolSize
         self.padding = padding
@@ -35,7 +37,9 @@ public final class AveragePooling2D: Layer {
     public let strides: (Int, Int)
     public let padding: Padding
 
-    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
+    public init(
+        poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil
+    ) {
         self.poolSize = poolSize
         self.strides = strides ?? poolSize
         self.padding = padding
@@ -60,7 +64,9 @@ public final class AveragePooling2D: Layer {
 private func poolingOutputShape(
     _ layer: Layer, _ inputShape: [Int], _ pool: (Int, Int), _ strides: (Int, Int), _ padding: Padding
 ) throws -> [Int] {
-    guard inputShape.count == 3 else { throw layer.shapeError(expected: "[*, height, width, channels]", got: inputShape) }
+    guard inputShape.count == 3 else {
+        throw layer.shapeError(expected: "[*, height, width, channels]", got: inputShape)
+    }
     let (h, _) = ConvGeometry.outputSize(inputShape[0], window: pool.0, stride: strides.0, padding: padding)
     let (w, _) = ConvGeometry.outputSize(inputShape[1], window: pool.1, stride: strides.1, padding: padding)
     guard h > 0 && w > 0 else {

@@ -33,7 +33,8 @@ open class RecurrentLayer: Layer {
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
         let features = inputShape[1], width = gateCount * units
         kernel = Parameter(
-            Initializer.glorotUniform([features, width], fanIn: features, fanOut: width, using: &generator), name: "kernel")
+            Initializer.glorotUniform([features, width], fanIn: features, fanOut: width, using: &generator),
+            name: "kernel")
         recurrentKernel = Parameter(
             Initializer.orthogonal(rows: units, cols: width, using: &generator), name: "recurrent_kernel")
         bias = Parameter(initialBias(), name: "bias")
@@ -50,7 +51,8 @@ open class RecurrentLayer: Layer {
 public final class SimpleRNN: RecurrentLayer {
     public let activation: ActivationFunction
 
-    public init(units: Int, activation: ActivationFunction = .tanh, returnSequences: Bool = false, name: String? = nil) {
+    public init(units: Int, activation: ActivationFunction = .tanh, returnSequences: Bool = false, name: String? = nil)
+    {
         precondition(activation != .softmax, "SimpleRNN: softmax is not an element-wise activation")
         self.activation = activation
         super.init(units: units, returnSequences: returnSequences, name: name)
@@ -82,7 +84,9 @@ public final class LSTM: RecurrentLayer {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        lstm(input, kernel: kernel.tensor, recurrentKernel: recurrentKernel.tensor, bias: bias.tensor, returnSequences: returnSequences)
+        lstm(
+            input, kernel: kernel.tensor, recurrentKernel: recurrentKernel.tensor, bias: bias.tensor,
+            returnSequences: returnSequences)
     }
 }
 
@@ -101,6 +105,8 @@ public final class GRU: RecurrentLayer {
     override func initialBias() -> Tensor { Tensor(zeros: [2, 3 * units]) }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        gru(input, kernel: kernel.tensor, recurrentKernel: recurrentKernel.tensor, bias: bias.tensor, returnSequences: returnSequences)
+        gru(
+            input, kernel: kernel.tensor, recurrentKernel: recurrentKernel.tensor, bias: bias.tensor,
+            returnSequences: returnSequences)
     }
 }

@@ -23,7 +23,9 @@ extension Module {
     public func regularizationLoss() -> Tensor {
         var total = Tensor(0)
         for module in modulesInOrder() {
-            for (regularizer, parameter) in module.regularizedParameters { total = total + regularizer(parameter.tensor) }
+            for (regularizer, parameter) in module.regularizedParameters {
+                total = total + regularizer(parameter.tensor)
+            }
         }
         return total
     }

@@ -8,7 +8,9 @@ enum CrossEntropy {
     static func sparseFromLogits(_ logits: Tensor, _ labels: Tensor) -> Tensor {
         let classes = logits.shape[logits.rank - 1]
         let rows = logits.count / classes
-        precondition(labels.count == rows, "sparseCategoricalCrossentropy: \(labels.count) labels for \(rows) rows of \(logits.shape)")
+        precondition(
+            labels.count == rows,
+            "sparseCategoricalCrossentropy: \(labels.count) labels for \(rows) rows of \(logits.shape)")
         var probabilities = [Float](unsafeUninitializedCapacity: logits.count) { _, c in c = logits.count }
         var total = 0.0
         logits.withUnsafeBufferPointer { z in
@@ -17,7 +19,9 @@ enum CrossEntropy {
                     SoftmaxKernel.forward(z, p, outer: rows, length: classes, inner: 1, log: false)
                     for r in 0..<rows {
                         let label = Int(y[r])
-                        precondition(label >= 0 && label < classes, "sparseCategoricalCrossentropy: label \(y[r]) is not in 0..<\(classes)")
+                        precondition(
+                            label >= 0 && label < classes,
+                            "sparseCategoricalCrossentropy: label \(y[r]) is not in 0..<\(classes)")
                         // -log p computed from logits to keep precision for confident wrong answers.
                         let row = z.baseAddress! + r * classes
                         var m = -Float.infinity
@@ -70,7 +74,8 @@ enum CrossEntropy {
                             i += 8
                         }
                         for j in i..<end {
-                            total += Double(Swift.max(z[j], 0) - z[j] * y[j] + Foundation.log1p(Foundation.exp(-Swift.abs(z[j]))))
+                            total += Double(
+                                Swift.max(z[j], 0) - z[j] * y[j] + Foundation.log1p(Foundation.exp(-Swift.abs(z[j]))))
                         }
                         sums[chunk] = total
                     }

@@ -29,8 +29,9 @@ public class Adam: Optimizer {
 
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
         let t = Double(iterations)
-        let alpha = Float(Double(learningRate) * (1 - Foundation.pow(Double(beta2), t)).squareRoot()
-            / (1 - Foundation.pow(Double(beta1), t)))
+        let alpha = Float(
+            Double(learningRate) * (1 - Foundation.pow(Double(beta2), t)).squareRoot()
+                / (1 - Foundation.pow(Double(beta1), t)))
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         withBuffers(parameter, gradient, &state) { p, g, m, v in
             let m = m!, v = v!
@@ -55,7 +56,8 @@ public final class AdamW: Adam {
     ) {
         self.weightDecay = weightDecay
         super.init(
-            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm, schedule: schedule)
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm,
+            schedule: schedule)
     }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {

@@ -49,7 +49,9 @@ public struct PiecewiseConstant: LearningRateSchedule {
 
     public init(boundaries: [Int], values: [Float]) {
         precondition(values.count == boundaries.count + 1, "PiecewiseConstant: needs one more value than boundaries")
-        precondition(zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 }, "PiecewiseConstant: boundaries must increase")
+        precondition(
+            zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 },
+            "PiecewiseConstant: boundaries must increase")
         (self.boundaries, self.values) = (boundaries, values)
     }
 
@@ -71,7 +73,8 @@ public struct LinearWarmup: LearningRateSchedule {
     }
 
     public func learningRate(at step: Int) -> Float {
-        step < warmupSteps ? schedule.learningRate(at: warmupSteps) * Float(step + 1) / Float(warmupSteps)
+        step < warmupSteps
+            ? schedule.learningRate(at: warmupSteps) * Float(step + 1) / Float(warmupSteps)
             : schedule.learningRate(at: step)
     }
 }

@@ -34,7 +34,8 @@ open class Optimizer {
             parameter.grad = nil
             guard parameter.isTrainable else { continue }
             let key = ObjectIdentifier(parameter)
-            var state = states.removeValue(forKey: key)
+            var state =
+                states.removeValue(forKey: key)
                 ?? Array(repeating: Tensor(zeros: parameter.shape), count: stateCount)
             update(parameter, gradient: clipped(gradient), state: &state)
             states[key] = state
@@ -62,7 +63,10 @@ open class Optimizer {
 @inline(__always)
 func withBuffers(
     _ parameter: Parameter, _ gradient: Tensor, _ state: inout [Tensor],
-    _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+    _ body: (
+        UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutablePointer<Float>?,
+        UnsafeMutablePointer<Float>?
+    ) -> Void
 ) {
     var first = state.count > 0 ? state[0] : Tensor(zeros: [])
     var second = state.count > 1 ? state[1] : Tensor(zeros: [])

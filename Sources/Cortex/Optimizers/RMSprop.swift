@@ -11,7 +11,8 @@ public final class RMSprop: Optimizer {
     public let epsilon: Float
 
     public init(
-        learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, clipNorm: Float? = nil,
+        learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
+        clipNorm: Float? = nil,
         schedule: (any LearningRateSchedule)? = nil
     ) {
         self.rho = rho

@@ -9,7 +9,8 @@ public final class SGD: Optimizer {
     public let momentum: Float
     public let nesterov: Bool
 
-    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
+    public init(
+        learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
         schedule: (any LearningRateSchedule)? = nil
     ) {
         precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")

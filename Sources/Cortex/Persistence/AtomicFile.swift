@@ -9,7 +9,8 @@ enum AtomicFile {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw CortexError(.invalidFile, "\(url.path): cannot create a temporary file in \(directory.path): \(errorText())")
+            throw CortexError(
+                .invalidFile, "\(url.path): cannot create a temporary file in \(directory.path): \(errorText())")
         }
         var closed = false
         defer {

@@ -10,8 +10,10 @@ extension Module {
         var tensors = named.map { ("model/" + $0.0, $0.1.value) }
         var metadata = [
             "format": "cortex-checkpoint", "epoch": String(epoch),
-            "random_state": [randomness.generator.state.0, randomness.generator.state.1, randomness.generator.state.2,
-                             randomness.generator.state.3].map(String.init).joined(separator: ","),
+            "random_state": [
+                randomness.generator.state.0, randomness.generator.state.1, randomness.generator.state.2,
+                randomness.generator.state.3,
+            ].map(String.init).joined(separator: ","),
         ]
         if let optimizer {
             metadata["optimizer"] = String(describing: type(of: optimizer))
@@ -34,7 +36,9 @@ extension Module {
         let source = url.path
         let (tensors, metadata) = try SafeTensors.decode(try AtomicFile.read(url), source: source)
         func fail(_ message: String) -> CortexError { CortexError(.invalidFile, "\(source): \(message)") }
-        guard metadata["format"] == "cortex-checkpoint" else { throw fail("is not a Cortex checkpoint (no format metadata)") }
+        guard metadata["format"] == "cortex-checkpoint" else {
+            throw fail("is not a Cortex checkpoint (no format metadata)")
+        }
         guard let epoch = metadata["epoch"].flatMap(Int.init), epoch >= 0 else { throw fail("has no valid epoch") }
         let words = (metadata["random_state"] ?? "").split(separator: ",").compactMap { UInt64($0) }
         guard words.count == 4 else { throw fail("has no valid random_state") }
@@ -106,7 +110,8 @@ public final class ModelCheckpoint: Callback {
     public func epochDidEnd(_ epoch: Int, logs: [String: Float], model: Module) {
         if saveBestOnly {
             guard let value = logs[monitor] else {
-                FileHandle.standardError.write(Data("ModelCheckpoint: \(monitor) is not among \(logs.keys.sorted())\n".utf8))
+                FileHandle.standardError.write(
+                    Data("ModelCheckpoint: \(monitor) is not among \(logs.keys.sorted())\n".utf8))
                 return
             }
             guard best.isNaN || (lowerIsBetter ? value < best : value > best) else { return }
@@ -114,7 +119,11 @@ public final class ModelCheckpoint: Callback {
         }
         let target = URL(fileURLWithPath: url.path.replacingOccurrences(of: "{epoch}", with: String(epoch + 1)))
         do {
-            if weightsOnly { try model.save(to: target) } else { try model.saveCheckpoint(to: target, epoch: epoch + 1) }
+            if weightsOnly {
+                try model.save(to: target)
+            } else {
+                try model.saveCheckpoint(to: target, epoch: epoch + 1)
+            }
         } catch {
             lastError = error
             FileHandle.standardError.write(Data("ModelCheckpoint: \(error)\n".utf8))

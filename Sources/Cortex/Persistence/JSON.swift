@@ -33,7 +33,9 @@ enum JSONValue: Equatable {
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw ParseError(description: "trailing bytes at offset \(parser.index)") }
+        guard parser.index == bytes.count else {
+            throw ParseError(description: "trailing bytes at offset \(parser.index)")
+        }
         return value
     }
 
@@ -154,7 +156,9 @@ enum JSONValue: Equatable {
                 default: throw error("bad escape")
                 }
             }
-            guard let text = String(validating: scalars, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+            guard let text = String(validating: scalars, as: UTF8.self) else {
+                throw error("string is not valid UTF-8")
+            }
             return text
         }
 
@@ -162,7 +166,9 @@ enum JSONValue: Equatable {
             guard index + 4 <= bytes.count else { throw error("short \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else { throw error("bad hex digit") }
+                guard let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else {
+                    throw error("bad hex digit")
+                }
                 value = value << 4 | UInt32(digit)
                 index += 1
             }
@@ -172,7 +178,8 @@ enum JSONValue: Equatable {
         mutating func number() throws -> Double {
             let start = index
             while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
-            guard index > start, let text = String(bytes: bytes[start..<index], encoding: .utf8), let value = Double(text),
+            guard index > start, let text = String(bytes: bytes[start..<index], encoding: .utf8),
+                let value = Double(text),
                 value.isFinite
             else { throw error("bad number") }
             return value
@@ -205,7 +212,8 @@ extension JSONValue {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -23,17 +23,20 @@ extension Module {
         let named = namedParameters
         guard !named.isEmpty else {
             throw CortexError(
-                .invalidArgument, "\(name) has no parameters to \(action): call build(inputShape:) or run it once first")
+                .invalidArgument, "\(name) has no parameters to \(action): call build(inputShape:) or run it once first"
+            )
         }
         return named
     }
 
     /// Pairs each model parameter with the file tensor `prefix + name`, checking that every
     /// parameter is present with its shape and that the file holds nothing else under `prefix`.
-    func matchParameters(_ tensors: [(String, Tensor)], prefix: String, source: String) throws -> [(Parameter, Tensor)] {
+    func matchParameters(_ tensors: [(String, Tensor)], prefix: String, source: String) throws -> [(Parameter, Tensor)]
+    {
         let named = try builtParameters(for: "load")
-        let inFile = Dictionary(tensors.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) },
-                                uniquingKeysWith: { a, _ in a })
+        let inFile = Dictionary(
+            tensors.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) },
+            uniquingKeysWith: { a, _ in a })
         let expected = Set(named.map(\.0))
         let missing = named.map(\.0).filter { inFile[$0] == nil }
         guard missing.isEmpty else {
@@ -41,7 +44,8 @@ extension Module {
         }
         let unexpected = inFile.keys.filter { !expected.contains($0) }.sorted()
         guard unexpected.isEmpty else {
-            throw CortexError(.invalidFile, "\(source): holds \(unexpected.joined(separator: ", ")) that \(name) does not have")
+            throw CortexError(
+                .invalidFile, "\(source): holds \(unexpected.joined(separator: ", ")) that \(name) does not have")
         }
         return try named.map { key, parameter in
             let value = inFile[key]!

@@ -79,23 +79,30 @@ public enum NumPy {
         var headerLength = 0
         for i in 0..<lengthBytes { headerLength |= Int(bytes[8 + i]) << (8 * i) }
         let dataStart = 8 + lengthBytes + headerLength
-        guard dataStart <= bytes.count else { throw fail("header length \(headerLength) runs past the end of the file") }
+        guard dataStart <= bytes.count else {
+            throw fail("header length \(headerLength) runs past the end of the file")
+        }
         guard let header = String(validating: bytes[(8 + lengthBytes)..<dataStart], as: UTF8.self) else {
             throw fail("header is not valid text")
         }
         let fields = try parseHeader(header, fail: fail)
         guard let descr = fields.descr, let fortran = fields.fortranOrder, let shape = fields.shape else {
-            throw fail("header lacks descr, fortran_order or shape: \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw fail(
+                "header lacks descr, fortran_order or shape: \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         guard let type = ElementType(descr) else { throw fail("unsupported dtype '\(descr)'") }
         var count = 1
         for d in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: d)
-            guard d >= 0, !overflow, product <= bytes.count else { throw fail("shape \(shape) is larger than the file") }
+            guard d >= 0, !overflow, product <= bytes.count else {
+                throw fail("shape \(shape) is larger than the file")
+            }
             count = product
         }
         guard bytes.count - dataStart == count * type.size else {
-            throw fail("shape \(shape) of '\(descr)' needs \(count * type.size) data bytes but the file has \(bytes.count - dataStart)")
+            throw fail(
+                "shape \(shape) of '\(descr)' needs \(count * type.size) data bytes but the file has \(bytes.count - dataStart)"
+            )
         }
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
@@ -122,7 +129,8 @@ public enum NumPy {
             self.size = size
             bigEndian = chars[0] == ">"
             switch (kind, size) {
-            case ("f", 2), ("f", 4), ("f", 8), ("i", 1), ("i", 2), ("i", 4), ("i", 8), ("u", 1), ("u", 2), ("u", 4), ("u", 8),
+            case ("f", 2), ("f", 4), ("f", 8), ("i", 1), ("i", 2), ("i", 4), ("i", 8), ("u", 1), ("u", 2), ("u", 4),
+                ("u", 8),
                 ("b", 1):
                 break
             default: return nil
@@ -157,12 +165,16 @@ public enum NumPy {
         func skipSpace() { while let c = scanner.first, c == " " || c == "\n" || c == "\t" { scanner.removeFirst() } }
         func take(_ c: Unicode.Scalar) throws {
             skipSpace()
-            guard scanner.first == c else { throw fail("malformed header near \"\(String(String.UnicodeScalarView(scanner.prefix(20))))\"") }
+            guard scanner.first == c else {
+                throw fail("malformed header near \"\(String(String.UnicodeScalarView(scanner.prefix(20))))\"")
+            }
             scanner.removeFirst()
         }
         func quoted() throws -> String {
             skipSpace()
-            guard let quote = scanner.first, quote == "'" || quote == "\"" else { throw fail("malformed header: expected a string") }
+            guard let quote = scanner.first, quote == "'" || quote == "\"" else {
+                throw fail("malformed header: expected a string")
+            }
             scanner.removeFirst()
             var out = String.UnicodeScalarView()
             while let c = scanner.first, c != quote {
@@ -183,9 +195,13 @@ public enum NumPy {
             switch key {
             case "descr": result.descr = try quoted()
             case "fortran_order":
-                if scanner.starts(with: "True".unicodeScalars) { result.fortranOrder = true; scanner.removeFirst(4) }
-                else if scanner.starts(with: "False".unicodeScalars) { result.fortranOrder = false; scanner.removeFirst(5) }
-                else { throw fail("fortran_order is neither True nor False") }
+                if scanner.starts(with: "True".unicodeScalars) {
+                    result.fortranOrder = true; scanner.removeFirst(4)
+                } else if scanner.starts(with: "False".unicodeScalars) {
+                    result.fortranOrder = false; scanner.removeFirst(5)
+                } else {
+                    throw fail("fortran_order is neither True nor False")
+                }
             case "shape":
                 try take("(")
                 var dims: [Int] = []
@@ -193,7 +209,9 @@ public enum NumPy {
                     skipSpace()
                     if scanner.first == ")" { scanner.removeFirst(); break }
                     var digits = ""
-                    while let c = scanner.first, ("0"..."9").contains(c) { digits.unicodeScalars.append(c); scanner.removeFirst() }
+                    while let c = scanner.first, ("0"..."9").contains(c) {
+                        digits.unicodeScalars.append(c); scanner.removeFirst()
+                    }
                     guard let d = Int(digits), digits.count < 16 else { throw fail("shape holds a non-integer") }
                     dims.append(d)
                     skipSpace()

@@ -28,7 +28,8 @@ public enum SafeTensors {
     public static func encode(_ tensors: [(String, Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
         var entries: [(String, JSONValue)] = []
         if !metadata.isEmpty {
-            entries.append(("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+            entries.append(
+                ("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
         }
         var offset = 0
         for (name, tensor) in tensors {
@@ -54,7 +55,9 @@ public enum SafeTensors {
                 #if _endian(little)
                     bytes.append(contentsOf: UnsafeRawBufferPointer(p))
                 #else
-                    for value in p { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                    for value in p {
+                        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+                    }
                 #endif
             }
         }
@@ -66,11 +69,17 @@ public enum SafeTensors {
     /// Checks, in order: the header length against the file size, the header's UTF-8 and JSON
     /// (no duplicate names), each entry's dtype, shape and offsets, that byte sizes match the
     /// shapes, and that the data regions are in range, contiguous and non-overlapping.
-    public static func decode(_ bytes: [UInt8], source: String) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+    public static func decode(_ bytes: [UInt8], source: String) throws -> (
+        tensors: [(String, Tensor)], metadata: [String: String]
+    ) {
         func fail(_ message: String) -> CortexError { CortexError(.invalidFile, "\(source): \(message)") }
         guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes is too short for a safetensors header length") }
-        let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        guard headerLength <= UInt64(maximumHeaderSize) else { throw fail("header length \(headerLength) exceeds \(maximumHeaderSize) bytes") }
+        let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
+        guard headerLength <= UInt64(maximumHeaderSize) else {
+            throw fail("header length \(headerLength) exceeds \(maximumHeaderSize) bytes")
+        }
         guard 8 + Int(headerLength) <= bytes.count else {
             throw fail("header length \(headerLength) runs past the end of the \(bytes.count)-byte file (truncated?)")
         }
@@ -90,7 +99,9 @@ public enum SafeTensors {
             if name == "__metadata__" {
                 guard case .object(let pairs) = value else { throw fail("__metadata__ is not an object") }
                 for (key, item) in pairs {
-                    guard case .string(let text) = item else { throw fail("__metadata__ value for \"\(key)\" is not a string") }
+                    guard case .string(let text) = item else {
+                        throw fail("__metadata__ value for \"\(key)\" is not a string")
+                    }
                     metadata[key] = text
                 }
                 continue
@@ -99,7 +110,9 @@ public enum SafeTensors {
             let field = Dictionary(fields, uniquingKeysWith: { a, _ in a })
             guard case .string(let dtypeName)? = field["dtype"] else { throw fail("entry \"\(name)\" has no dtype") }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw fail("entry \"\(name)\" has unknown dtype \"\(dtypeName)\" (expected one of \(DType.allCases.map(\.rawValue)))")
+                throw fail(
+                    "entry \"\(name)\" has unknown dtype \"\(dtypeName)\" (expected one of \(DType.allCases.map(\.rawValue)))"
+                )
             }
             guard case .array(let dims)? = field["shape"] else { throw fail("entry \"\(name)\" has no shape") }
             var shape: [Int] = []
@@ -111,7 +124,9 @@ public enum SafeTensors {
                 shape.append(Int(d))
                 let (product, overflow) = elements.multipliedReportingOverflow(by: Int(d))
                 guard !overflow, product <= dataLength else {
-                    throw fail("entry \"\(name)\" has shape \(JSONValue.array(dims).serialized), larger than the file's \(dataLength) data bytes")
+                    throw fail(
+                        "entry \"\(name)\" has shape \(JSONValue.array(dims).serialized), larger than the file's \(dataLength) data bytes"
+                    )
                 }
                 elements = product
             }
@@ -123,7 +138,8 @@ public enum SafeTensors {
             }
             guard Int(end) - Int(begin) == elements * dtype.size else {
                 throw fail(
-                    "entry \"\(name)\" spans \(Int(end) - Int(begin)) bytes but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)")
+                    "entry \"\(name)\" spans \(Int(end) - Int(begin)) bytes but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)"
+                )
             }
             regions.append((name, dtype, shape, Int(begin), Int(end)))
         }
@@ -138,9 +154,16 @@ public enum SafeTensors {
             }
             position = region.end
         }
-        guard position == dataLength else { throw fail("\(dataLength - position) bytes after the last tensor are not described") }
+        guard position == dataLength else {
+            throw fail("\(dataLength - position) bytes after the last tensor are not described")
+        }
         let tensors = regions.map { region in
-            (region.name, convert(bytes, from: dataStart + region.begin, count: region.end - region.begin, dtype: region.dtype, shape: region.shape))
+            (
+                region.name,
+                convert(
+                    bytes, from: dataStart + region.begin, count: region.end - region.begin, dtype: region.dtype,
+                    shape: region.shape)
+            )
         }
         return (tensors, metadata)
     }

@@ -44,9 +44,12 @@ enum ZipArchive {
             let method = try u16(cursor + 10)
             let crc = UInt32(try u32(cursor + 16))
             var compressed = try u32(cursor + 20), uncompressed = try u32(cursor + 24)
-            let nameLength = try u16(cursor + 28), extraLength = try u16(cursor + 30), commentLength = try u16(cursor + 32)
+            let nameLength = try u16(cursor + 28), extraLength = try u16(cursor + 30),
+                commentLength = try u16(cursor + 32)
             var local = try u32(cursor + 42)
-            guard cursor + 46 + nameLength + extraLength <= bytes.count else { throw fail("truncated central directory") }
+            guard cursor + 46 + nameLength + extraLength <= bytes.count else {
+                throw fail("truncated central directory")
+            }
             guard let name = String(bytes: bytes[(cursor + 46)..<(cursor + 46 + nameLength)], encoding: .utf8) else {
                 throw fail("entry name is not UTF-8")
             }
@@ -66,7 +69,9 @@ enum ZipArchive {
             guard try u32(local) == 0x0403_4B50 else { throw fail("bad local header for \(name)") }
             let localName = try u16(local + 26), localExtra = try u16(local + 28)
             let dataStart = local + 30 + localName + localExtra
-            guard compressed >= 0, dataStart + compressed <= bytes.count else { throw fail("\(name) runs past the end of the archive") }
+            guard compressed >= 0, dataStart + compressed <= bytes.count else {
+                throw fail("\(name) runs past the end of the archive")
+            }
             // Deflate expands at most ~1032:1; a larger claimed size is corrupt (and must not be allocated).
             guard uncompressed >= 0, uncompressed <= compressed * 1032 + 1024 else {
                 throw fail("\(name) claims \(uncompressed) bytes from \(compressed) compressed bytes")
@@ -78,7 +83,9 @@ enum ZipArchive {
             case 8: data = try inflate(raw, expected: uncompressed, name: name, fail: fail)
             default: throw fail("\(name) uses unsupported compression method \(method)")
             }
-            guard data.count == uncompressed else { throw fail("\(name) holds \(data.count) bytes, expected \(uncompressed)") }
+            guard data.count == uncompressed else {
+                throw fail("\(name) holds \(data.count) bytes, expected \(uncompressed)")
+            }
             guard checksum(data) == crc else { throw fail("\(name) fails its CRC check (corrupt)") }
             entries.append((name, data))
             cursor += 46 + nameLength + extraLength + commentLength
@@ -93,9 +100,11 @@ enum ZipArchive {
         for (name, data) in entries {
             let nameBytes = Array(name.utf8), crc = Int(checksum(data)), offset = out.count
             put32(0x0403_4B50, &out); put16(20, &out); put16(0, &out); put16(0, &out); put16(0, &out); put16(0x21, &out)
-            put32(crc, &out); put32(data.count, &out); put32(data.count, &out); put16(nameBytes.count, &out); put16(0, &out)
+            put32(crc, &out); put32(data.count, &out); put32(data.count, &out); put16(nameBytes.count, &out);
+            put16(0, &out)
             out += nameBytes + data
-            put32(0x0201_4B50, &central); put16(20, &central); put16(20, &central); put16(0, &central); put16(0, &central)
+            put32(0x0201_4B50, &central); put16(20, &central); put16(20, &central); put16(0, &central);
+            put16(0, &central)
             put16(0, &central); put16(0x21, &central); put32(crc, &central); put32(data.count, &central)
             put32(data.count, &central); put16(nameBytes.count, &central); put16(0, &central); put16(0, &central)
             put16(0, &central); put16(0, &central); put32(0, &central); put32(offset, &central)

@@ -8,7 +8,8 @@ func batchNormalization(
     _ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float
 ) -> (output: Tensor, mean: [Float], variance: [Float]) {
     let channels = x.shape[x.rank - 1], rows = x.count / channels
-    precondition(gamma.shape == [channels] && beta.shape == [channels], "batchNormalization: gamma/beta must be [\(channels)]")
+    precondition(
+        gamma.shape == [channels] && beta.shape == [channels], "batchNormalization: gamma/beta must be [\(channels)]")
     var mean = [Double](repeating: 0, count: channels), variance = mean
     x.withUnsafeBufferPointer { p in
         for r in 0..<rows { for c in 0..<channels { mean[c] += Double(p[r * channels + c]) } }
@@ -25,14 +26,18 @@ func batchNormalization(
     let m = mean.map(Float.init)
     let normalized = Tensor(uninitializedShape: x.shape) { out in
         x.withUnsafeBufferPointer { p in
-            for r in 0..<rows { for c in 0..<channels { out[r * channels + c] = (p[r * channels + c] - m[c]) * inverse[c] } }
+            for r in 0..<rows {
+                for c in 0..<channels { out[r * channels + c] = (p[r * channels + c] - m[c]) * inverse[c] }
+            }
         }
     }
     let output = Tensor(uninitializedShape: x.shape) { out in
         normalized.withUnsafeBufferPointer { n in
             gamma.withUnsafeBufferPointer { g in
                 beta.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { for c in 0..<channels { out[r * channels + c] = n[r * channels + c] * g[c] + b[c] } }
+                    for r in 0..<rows {
+                        for c in 0..<channels { out[r * channels + c] = n[r * channels + c] * g[c] + b[c] }
+                    }
                 }
             }
         }
@@ -57,7 +62,8 @@ func batchNormalization(
                         normalized.withUnsafeBufferPointer { n in
                             gamma.withUnsafeBufferPointer { g in
                                 let scale = (0..<channels).map { g[$0] * inverse[$0] }
-                                let meanDy = sumDy.map { $0 / Float(rows) }, meanDyXhat = sumDyXhat.map { $0 / Float(rows) }
+                                let meanDy = sumDy.map { $0 / Float(rows) },
+                                    meanDyXhat = sumDyXhat.map { $0 / Float(rows) }
                                 for r in 0..<rows {
                                     for c in 0..<channels {
                                         let i = r * channels + c

@@ -37,9 +37,12 @@ func conv2d(
         input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
                 parallelIndexedChunks(blocks.count) { _, range in
-                    var scratch = blocks.pointwise ? [] : [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
-                        c = blocks.maximumRows * k
-                    }
+                    var scratch =
+                        blocks.pointwise
+                        ? []
+                        : [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
+                            c = blocks.maximumRows * k
+                        }
                     scratch.withUnsafeMutableBufferPointer { buffer in
                         for block in range {
                             let (images, rows) = blocks.block(block)
@@ -54,7 +57,9 @@ func conv2d(
                             }
                             // M = output positions of the block, N = output channels, K = kh * kw * cin.
                             sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, beta, out, n)
-                            if fusingReLU { ElementwiseKernel.reluInPlace(UnsafeMutableBufferPointer(start: out, count: rows * n)) }
+                            if fusingReLU {
+                                ElementwiseKernel.reluInPlace(UnsafeMutableBufferPointer(start: out, count: rows * n))
+                            }
                         }
                     }
                 }
@@ -66,7 +71,9 @@ func conv2d(
         let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
         let threads = Swift.min(Cortex.threadCount, blocks.count)
         var partialKernelGradients = [Float](repeating: 0, count: tracked[1] ? threads * k * n : 0)
-        var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in c = tracked[0] ? input.count : 0 }
+        var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in
+            c = tracked[0] ? input.count : 0
+        }
         input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { d in
@@ -92,11 +99,14 @@ func conv2d(
                                             let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
                                             if blocks.pointwise {
                                                 // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
-                                                sgemmSingleThreaded(false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0, dxImages, k)
+                                                sgemmSingleThreaded(
+                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0,
+                                                    dxImages, k)
                                             } else {
                                                 // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
                                                 sgemmSingleThreaded(
-                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0, buffer.baseAddress!, k)
+                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0,
+                                                    buffer.baseAddress!, k)
                                                 dxImages.initialize(repeating: 0, count: images.count * imageSize)
                                                 Im2Col.col2im(buffer.baseAddress!, dxp.baseAddress!, g, images: images)
                                             }
@@ -145,7 +155,8 @@ struct ConvolutionBlocks {
         let targetRows = Swift.max(64, 65_536 / Swift.max(g.patchSize, 1))
         imagesPerBlock = Swift.max(1, Swift.min(g.batch, targetRows / Swift.max(rowsPerImage, 1)))
         count = (g.batch + imagesPerBlock - 1) / imagesPerBlock
-        pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1
+        pointwise =
+            g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1
             && g.padTop == 0 && g.padLeft == 0
     }
 
@@ -158,7 +169,9 @@ struct ConvolutionBlocks {
     }
 
     /// The column matrix of `images`: unrolled into `scratch`, or the input itself when pointwise.
-    func columns(_ x: UnsafePointer<Float>, _ images: Range<Int>, _ scratch: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+    func columns(_ x: UnsafePointer<Float>, _ images: Range<Int>, _ scratch: UnsafeMutablePointer<Float>?)
+        -> UnsafePointer<Float>
+    {
         if pointwise { return x + images.lowerBound * rowsPerImage * geometry.channels }
         Im2Col.im2col(x, scratch!, geometry, images: images)
         return UnsafePointer(scratch!)
@@ -181,7 +194,8 @@ public func maxPool2d(
                 input.withUnsafeBufferPointer { x in
                     result.withUnsafeBufferPointer { y in
                         dy.withUnsafeBufferPointer { d in
-                            PoolingKernel.maxBackward(x.baseAddress!, y.baseAddress!, d.baseAddress!, dx.baseAddress!, g)
+                            PoolingKernel.maxBackward(
+                                x.baseAddress!, y.baseAddress!, d.baseAddress!, dx.baseAddress!, g)
                         }
                     }
                 }

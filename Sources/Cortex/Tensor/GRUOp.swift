@@ -16,7 +16,8 @@ public func gru(
     let units = recurrentKernel.shape[0], width = 3 * units
     precondition(
         kernel.shape == [x.shape[2], width] && recurrentKernel.shape == [units, width] && bias.shape == [2, width],
-        "gru: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)")
+        "gru: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)"
+    )
     let gateStride = time * width, stateStride = time * units
     let inputBias = bias.slice(0..<1).reshaped([width]).detached, recurrentBias = bias.storage[width..<(2 * width)]
     // XZ: input projections, then (in place) z, r and ĥ of every step.
@@ -62,10 +63,13 @@ public func gru(
             }
         }
     }
-    let output = returnSequences ? Tensor(shape: [batch, time, units], storage: h)
+    let output =
+        returnSequences
+        ? Tensor(shape: [batch, time, units], storage: h)
         : RecurrentSupport.lastStep(h, batch: batch, time: time, units: units)
     return Tensor.recording(output, inputs: [x, kernel, recurrentKernel, bias]) { dOutput, tracked in
-        let dH = RecurrentSupport.sequenceGradient(dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
+        let dH = RecurrentSupport.sequenceGradient(
+            dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
         var dInput = [Float](repeating: 0, count: batch * time * width)  // w.r.t. x_z, x_r, x_h
         var dRecurrent = dInput  // w.r.t. r_z, r_r, r_h
         var dhNext = [Float](repeating: 0, count: batch * units)
@@ -101,7 +105,8 @@ public func gru(
                                             // dh_{t-1} += dR_t · Rᵀ: M = batch, N = units, K = 3 units.
                                             sgemm(
                                                 transposeA: false, transposeB: true, m: batch, n: units, k: width,
-                                                dr.baseAddress! + t * width, lda: gateStride, r.baseAddress!, ldb: width,
+                                                dr.baseAddress! + t * width, lda: gateStride, r.baseAddress!,
+                                                ldb: width,
                                                 beta: 1, dn.baseAddress!, ldc: units)
                                         }
                                     }
@@ -112,7 +117,8 @@ public func gru(
                 }
             }
         }
-        let projection = RecurrentSupport.projectionGradients(x: x, kernel: kernel, dZ: dInput, width: width, tracked: tracked)
+        let projection = RecurrentSupport.projectionGradients(
+            x: x, kernel: kernel, dZ: dInput, width: width, tracked: tracked)
         var grads: [Tensor] = []
         if let dX = projection.dX { grads.append(dX) }
         if let dW = projection.dW { grads.append(dW) }
@@ -120,7 +126,8 @@ public func gru(
             grads.append(
                 h.withUnsafeBufferPointer {
                     RecurrentSupport.recurrentKernelGradient(
-                        hidden: $0.baseAddress!, preactivationGradient: dRecurrent, batch: batch, time: time, units: units,
+                        hidden: $0.baseAddress!, preactivationGradient: dRecurrent, batch: batch, time: time,
+                        units: units,
                         width: width)
                 })
         }

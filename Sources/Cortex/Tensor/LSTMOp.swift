@@ -15,7 +15,8 @@ public func lstm(
     let units = recurrentKernel.shape[0], width = 4 * units
     precondition(
         kernel.shape == [x.shape[2], width] && recurrentKernel.shape == [units, width] && bias.shape == [width],
-        "lstm: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)")
+        "lstm: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)"
+    )
     let gateStride = time * width, stateStride = time * units
     // Z holds pre-activations, then (in place) the activated gates i, f, g, o of every step.
     var z = withoutGradients { linear(x.detached, kernel.detached, bias: bias.detached) }.storage
@@ -53,10 +54,13 @@ public func lstm(
             }
         }
     }
-    let output = returnSequences ? Tensor(shape: [batch, time, units], storage: h)
+    let output =
+        returnSequences
+        ? Tensor(shape: [batch, time, units], storage: h)
         : RecurrentSupport.lastStep(h, batch: batch, time: time, units: units)
     return Tensor.recording(output, inputs: [x, kernel, recurrentKernel, bias]) { dOutput, tracked in
-        let dH = RecurrentSupport.sequenceGradient(dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
+        let dH = RecurrentSupport.sequenceGradient(
+            dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
         var dZ = [Float](repeating: 0, count: batch * time * width)
         var dhNext = [Float](repeating: 0, count: batch * units), dcNext = dhNext
         z.withUnsafeBufferPointer { zp in
@@ -72,7 +76,10 @@ public func lstm(
                                             let d = dz.baseAddress! + b * gateStride + t * width
                                             let s = b * stateStride + t * units
                                             for u in 0..<units {
-                                                let (i, f, g, o) = (gates[u], gates[units + u], gates[2 * units + u], gates[3 * units + u])
+                                                let (i, f, g, o) = (
+                                                    gates[u], gates[units + u], gates[2 * units + u],
+                                                    gates[3 * units + u]
+                                                )
                                                 let dh = dH[s + u] + dn[b * units + u]
                                                 let tc = tp[s + u]
                                                 let dc = dcn[b * units + u] + dh * o * (1 - tc * tc)
@@ -88,7 +95,8 @@ public func lstm(
                                             // dh_{t-1} = dZ_t · Rᵀ: M = batch, N = units, K = 4 units.
                                             sgemm(
                                                 transposeA: false, transposeB: true, m: batch, n: units, k: width,
-                                                dz.baseAddress! + t * width, lda: gateStride, r.baseAddress!, ldb: width,
+                                                dz.baseAddress! + t * width, lda: gateStride, r.baseAddress!,
+                                                ldb: width,
                                                 dn.baseAddress!, ldc: units)
                                         }
                                     }
@@ -99,7 +107,8 @@ public func lstm(
                 }
             }
         }
-        let projection = RecurrentSupport.projectionGradients(x: x, kernel: kernel, dZ: dZ, width: width, tracked: tracked)
+        let projection = RecurrentSupport.projectionGradients(
+            x: x, kernel: kernel, dZ: dZ, width: width, tracked: tracked)
         var grads: [Tensor] = []
         if let dX = projection.dX { grads.append(dX) }
         if let dW = projection.dW { grads.append(dW) }
@@ -107,7 +116,8 @@ public func lstm(
             grads.append(
                 h.withUnsafeBufferPointer {
                     RecurrentSupport.recurrentKernelGradient(
-                        hidden: $0.baseAddress!, preactivationGradient: dZ, batch: batch, time: time, units: units, width: width)
+                        hidden: $0.baseAddress!, preactivationGradient: dZ, batch: batch, time: time, units: units,
+                        width: width)
                 })
         }
         if tracked[3] { grads.append(Tensor(projection.db)) }

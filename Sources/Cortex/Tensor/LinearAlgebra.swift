@@ -65,7 +65,8 @@ public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor
 func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> Tensor {
     precondition(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
     let (k, n) = (weight.shape[0], weight.shape[1])
-    precondition(x.rank >= 1 && x.shape[x.rank - 1] == k, "linear: input \(x.shape) does not match weight \(weight.shape)")
+    precondition(
+        x.rank >= 1 && x.shape[x.rank - 1] == k, "linear: input \(x.shape) does not match weight \(weight.shape)")
     if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) must be [\(n)]") }
     let m = x.count / Swift.max(k, 1)
     let outShape = Array(x.shape.dropLast()) + [n]
@@ -117,7 +118,8 @@ func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> T
                     })
             }
             if inputs.count == 3 && tracked[2] {
-                grads.append(Tensor(uninitializedShape: [n]) { ReductionKernel.sum(d, $0, outer: 1, length: m, inner: n) })
+                grads.append(
+                    Tensor(uninitializedShape: [n]) { ReductionKernel.sum(d, $0, outer: 1, length: m, inner: n) })
             }
         }
         return grads

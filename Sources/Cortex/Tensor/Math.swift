@@ -89,7 +89,9 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
         // dx = y * (g - sum(g * y))
         let gy = g.zipped(with: y) { $0 * $1 }
         let s = gy.sum(alongAxes: [axis])
-        return [Tensor.broadcasting(gy, Tensor.broadcasting(y, s, op: "softmax") { $0 * $1 }, op: "softmax") { $0 - $1 }]
+        return [
+            Tensor.broadcasting(gy, Tensor.broadcasting(y, s, op: "softmax") { $0 * $1 }, op: "softmax") { $0 - $1 }
+        ]
     }
     result.origin = ActivationOrigin(.softmax, logits: x)
     return result
@@ -108,7 +110,11 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
         // dx = g - softmax(x) * sum(g)
         let s = g.sum(alongAxes: [axis])
         let p = y.mapped { Foundation.exp($0) }
-        return [Tensor.broadcasting(g, Tensor.broadcasting(p, s, op: "logSoftmax") { $0 * $1 }, op: "logSoftmax") { $0 - $1 }]
+        return [
+            Tensor.broadcasting(g, Tensor.broadcasting(p, s, op: "logSoftmax") { $0 * $1 }, op: "logSoftmax") {
+                $0 - $1
+            }
+        ]
     }
 }
 

@@ -66,7 +66,8 @@ extension Tensor {
 
     /// Removes size-1 axes (all of them when `axes` is empty).
     public func squeezingShape(at axes: [Int] = []) -> Tensor {
-        let normalized = axes.isEmpty ? shape.indices.filter { shape[$0] == 1 } : normalizedAxes(axes, op: "squeezingShape")
+        let normalized =
+            axes.isEmpty ? shape.indices.filter { shape[$0] == 1 } : normalizedAxes(axes, op: "squeezingShape")
         return reshaped(shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element))
     }
 

@@ -15,7 +15,8 @@ public func simpleRNN(
     let units = recurrentKernel.shape[0]
     precondition(
         kernel.shape == [x.shape[2], units] && recurrentKernel.shape == [units, units] && bias.shape == [units],
-        "simpleRNN: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)")
+        "simpleRNN: kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape)"
+    )
     let stride = time * units
     // All steps' input projections at once: H starts as X · W + b, then each step adds its recurrence.
     var h = withoutGradients { linear(x.detached, kernel.detached, bias: bias.detached) }.storage
@@ -27,16 +28,20 @@ public func simpleRNN(
                     // H_t += H_{t-1} · R: M = batch, N = units, K = units (rows strided by time * units).
                     sgemm(
                         transposeA: false, transposeB: false, m: batch, n: units, k: units,
-                        base + (t - 1) * units, lda: stride, r.baseAddress!, ldb: units, beta: 1, base + t * units, ldc: stride)
+                        base + (t - 1) * units, lda: stride, r.baseAddress!, ldb: units, beta: 1, base + t * units,
+                        ldc: stride)
                 }
                 for b in 0..<batch { RecurrentSupport.activate(activation, base + b * stride + t * units, units) }
             }
         }
     }
-    let output = returnSequences ? Tensor(shape: [batch, time, units], storage: h)
+    let output =
+        returnSequences
+        ? Tensor(shape: [batch, time, units], storage: h)
         : RecurrentSupport.lastStep(h, batch: batch, time: time, units: units)
     return Tensor.recording(output, inputs: [x, kernel, recurrentKernel, bias]) { dOutput, tracked in
-        var dZ = RecurrentSupport.sequenceGradient(dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
+        var dZ = RecurrentSupport.sequenceGradient(
+            dOutput, batch: batch, time: time, units: units, returnSequences: returnSequences)
         var dhNext = [Float](repeating: 0, count: batch * units)
         h.withUnsafeBufferPointer { hp in
             recurrentKernel.withUnsafeBufferPointer { r in
@@ -62,7 +67,8 @@ public func simpleRNN(
                 }
             }
         }
-        let projection = RecurrentSupport.projectionGradients(x: x, kernel: kernel, dZ: dZ, width: units, tracked: tracked)
+        let projection = RecurrentSupport.projectionGradients(
+            x: x, kernel: kernel, dZ: dZ, width: units, tracked: tracked)
         var grads: [Tensor] = []
         if let dX = projection.dX { grads.append(dX) }
         if let dW = projection.dW { grads.append(dW) }
@@ -70,7 +76,8 @@ public func simpleRNN(
             grads.append(
                 h.withUnsafeBufferPointer {
                     RecurrentSupport.recurrentKernelGradient(
-                        hidden: $0.baseAddress!, preactivationGradient: dZ, batch: batch, time: time, units: units, width: units)
+                        hidden: $0.baseAddress!, preactivationGradient: dZ, batch: batch, time: time, units: units,
+                        width: units)
                 })
         }
         if tracked[3] { grads.append(Tensor(projection.db)) }

@@ -39,7 +39,10 @@ public final class EarlyStopping: Callback {
     public private(set) var stoppedEpoch: Int?
 
     /// `mode: .auto` treats names containing `acc` as higher-is-better, others as lower-is-better.
-    public init(monitor: String = "val_loss", minDelta: Float = 0, patience: Int = 0, mode: Mode = .auto, restoreBestWeights: Bool = false) {
+    public init(
+        monitor: String = "val_loss", minDelta: Float = 0, patience: Int = 0, mode: Mode = .auto,
+        restoreBestWeights: Bool = false
+    ) {
         self.monitor = monitor
         self.minDelta = Swift.abs(minDelta)
         self.patience = patience

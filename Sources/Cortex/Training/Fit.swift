@@ -43,7 +43,8 @@ extension Module {
         }
         try validate(x, y, loss: configuration.loss, role: "")
         if augmentation != nil && x.rank != 4 {
-            throw CortexError(.invalidArgument, "augmentation needs image inputs [n, height, width, channels], got \(x.shape)")
+            throw CortexError(
+                .invalidArgument, "augmentation needs image inputs [n, height, width, channels], got \(x.shape)")
         }
         var (trainX, trainY) = (x, y)
         var validation = validationData
@@ -53,7 +54,8 @@ extension Module {
             let rows = x.shape[0]
             let held = Int(Float(rows) * validationSplit)
             guard held > 0 && held < rows else {
-                throw CortexError(.invalidArgument, "validationSplit \(validationSplit) of \(rows) rows leaves an empty split")
+                throw CortexError(
+                    .invalidArgument, "validationSplit \(validationSplit) of \(rows) rows leaves an empty split")
             }
             trainX = x.slice(0..<(rows - held))
             trainY = y.slice(0..<(rows - held))
@@ -108,11 +110,13 @@ extension Module {
     /// The loss and metrics on `x` and `y`, in inference mode: `["loss": ..., "accuracy": ...]`.
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) throws -> [String: Float] {
         guard let configuration else {
-            throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before evaluate")
+            throw CortexError(
+                .notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before evaluate")
         }
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
         try validate(x, y, loss: configuration.loss, role: "")
-        return Dictionary(uniqueKeysWithValues: evaluateUnchecked(x, y, batchSize: batchSize, configuration: configuration))
+        return Dictionary(
+            uniqueKeysWithValues: evaluateUnchecked(x, y, batchSize: batchSize, configuration: configuration))
     }
 
     /// The model's outputs for every row of `x`, computed in inference mode in batches.
@@ -181,7 +185,8 @@ extension Module {
             guard perExample * classes == outputs else {
                 throw CortexError(
                     .shapeMismatch,
-                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name): expected one class index per row")
+                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name): expected one class index per row"
+                )
             }
             let values = y.scalars
             if let i = values.firstIndex(where: { $0 < 0 || $0 >= Float(classes) || $0 != $0.rounded() }) {
@@ -193,7 +198,8 @@ extension Module {
             guard perExample == outputs else {
                 throw CortexError(
                     .shapeMismatch,
-                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name)")
+                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name)"
+                )
             }
             if loss.kind == .binaryCrossentropy, let v = y.scalars.first(where: { $0 < 0 || $0 > 1 }) {
                 throw CortexError(.invalidData, "\(role)labels has \(v), expected values in 0...1 for \(loss.name)")
