@@ -49,9 +49,33 @@ enum RecurrentSupport {
         }
     }
 
+    /// The gradients of a recurrent op's inputs `[x, kernel, recurrentKernel, bias]`, for those
+    /// `tracked`: the input projection's from `dZ` (`[batch * time, width]`), the recurrent
+    /// kernel's from `dRecurrent` paired with the hidden states `h`, and the bias's as
+    /// `bias(column sums of dZ)`.
+    static func gradients(
+        x: Tensor, kernel: Tensor, tracked: [Bool], dZ: [Float], dRecurrent: [Float], hidden h: [Float],
+        batch: Int, time: Int, units: Int, width: Int, bias: ([Float]) -> Tensor = { Tensor($0) }
+    ) -> [Tensor] {
+        let projection = projectionGradients(x: x, kernel: kernel, dZ: dZ, width: width, tracked: tracked)
+        var grads: [Tensor] = []
+        if let dX = projection.dX { grads.append(dX) }
+        if let dW = projection.dW { grads.append(dW) }
+        if tracked[2] {
+            grads.append(
+                h.withUnsafeBufferPointer {
+                    recurrentKernelGradient(
+                        hidden: $0.baseAddress!, preactivationGradient: dRecurrent, batch: batch, time: time,
+                        units: units, width: width)
+                })
+        }
+        if tracked[3] { grads.append(bias(projection.db)) }
+        return grads
+    }
+
     /// Gradients of the input projection `X · W + b` given the pre-activation gradient
     /// `dZ` `[batch * time, width]`: `[dX, dW, db]` for the tracked inputs among `tracked`.
-    static func projectionGradients(
+    private static func projectionGradients(
         x: Tensor, kernel: Tensor, dZ: [Float], width: Int, tracked: [Bool], biasRows: Int = 1
     ) -> (dX: Tensor?, dW: Tensor?, db: [Float]) {
         let rows = x.count / x.shape[x.rank - 1], features = x.shape[x.rank - 1]

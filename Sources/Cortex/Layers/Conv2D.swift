@@ -75,10 +75,7 @@ public final class Conv2D: Layer {
     }
 
     public override var regularizedParameters: [(Regularizer, Parameter)] {
-        var result: [(Regularizer, Parameter)] = []
-        if let kernelRegularizer, let kernel { result.append((kernelRegularizer, kernel)) }
-        if let biasRegularizer, let bias { result.append((biasRegularizer, bias)) }
-        return result
+        regularized([(kernelRegularizer, kernel), (biasRegularizer, bias)])
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

@@ -49,10 +49,7 @@ public final class Dense: Layer {
     }
 
     public override var regularizedParameters: [(Regularizer, Parameter)] {
-        var result: [(Regularizer, Parameter)] = []
-        if let kernelRegularizer, let kernel { result.append((kernelRegularizer, kernel)) }
-        if let biasRegularizer, let bias { result.append((biasRegularizer, bias)) }
-        return result
+        regularized([(kernelRegularizer, kernel), (biasRegularizer, bias)])
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

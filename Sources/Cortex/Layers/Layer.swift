@@ -48,6 +48,11 @@ open class Layer: Module {
         return forward(input)
     }
 
+    /// The (regularizer, parameter) pairs among `pairs` whose both sides exist.
+    func regularized(_ pairs: [(Regularizer?, Parameter?)]) -> [(Regularizer, Parameter)] {
+        pairs.compactMap { regularizer, parameter in regularizer.flatMap { r in parameter.map { (r, $0) } } }
+    }
+
     /// The error for an input shape this layer cannot take.
     func shapeError(expected: String, got inputShape: [Int]) -> CortexError {
         CortexError(.shapeMismatch, "\(name) expects input \(expected) but got \(batchShapeDescription(inputShape))")

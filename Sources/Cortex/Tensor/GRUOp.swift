@@ -117,29 +117,18 @@ public func gru(
                 }
             }
         }
-        let projection = RecurrentSupport.projectionGradients(
-            x: x, kernel: kernel, dZ: dInput, width: width, tracked: tracked)
-        var grads: [Tensor] = []
-        if let dX = projection.dX { grads.append(dX) }
-        if let dW = projection.dW { grads.append(dW) }
-        if tracked[2] {
-            grads.append(
-                h.withUnsafeBufferPointer {
-                    RecurrentSupport.recurrentKernelGradient(
-                        hidden: $0.baseAddress!, preactivationGradient: dRecurrent, batch: batch, time: time,
-                        units: units,
-                        width: width)
-                })
-        }
-        if tracked[3] {
+        return RecurrentSupport.gradients(
+            x: x, kernel: kernel, tracked: tracked, dZ: dInput, dRecurrent: dRecurrent, hidden: h, batch: batch,
+            time: time, units: units, width: width
+        ) { inputBiasGradient in
+            // The recurrent bias enters every step's recurrent pre-activation, t = 0 included.
             var recurrentBiasGradient = [Float](repeating: 0, count: width)
             dRecurrent.withUnsafeBufferPointer { d in
                 recurrentBiasGradient.withUnsafeMutableBufferPointer {
                     ReductionKernel.sum(d, $0, outer: 1, length: batch * time, inner: width)
                 }
             }
-            grads.append(Tensor(projection.db + recurrentBiasGradient, shape: [2, width]))
+            return Tensor(inputBiasGradient + recurrentBiasGradient, shape: [2, width])
         }
-        return grads
     }
 }

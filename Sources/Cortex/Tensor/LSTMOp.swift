@@ -107,20 +107,8 @@ public func lstm(
                 }
             }
         }
-        let projection = RecurrentSupport.projectionGradients(
-            x: x, kernel: kernel, dZ: dZ, width: width, tracked: tracked)
-        var grads: [Tensor] = []
-        if let dX = projection.dX { grads.append(dX) }
-        if let dW = projection.dW { grads.append(dW) }
-        if tracked[2] {
-            grads.append(
-                h.withUnsafeBufferPointer {
-                    RecurrentSupport.recurrentKernelGradient(
-                        hidden: $0.baseAddress!, preactivationGradient: dZ, batch: batch, time: time, units: units,
-                        width: width)
-                })
-        }
-        if tracked[3] { grads.append(Tensor(projection.db)) }
-        return grads
+        return RecurrentSupport.gradients(
+            x: x, kernel: kernel, tracked: tracked, dZ: dZ, dRecurrent: dZ, hidden: h, batch: batch, time: time,
+            units: units, width: width)
     }
 }
