@@ -9,8 +9,6 @@ public struct LabeledImages: Sendable {
     public var count: Int { labels.count }
 }
 
-extension Tensor: @unchecked Sendable {}
-
 /// Loads MNIST-format data sets (MNIST, Fashion-MNIST and subsets) from IDX files.
 ///
 /// The directory holds `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,

@@ -99,6 +99,9 @@ public struct Tensor {
     }
 }
 
+// Tensors are values; their autograd nodes are only touched by the thread running backward().
+extension Tensor: @unchecked Sendable {}
+
 extension Tensor: CustomStringConvertible {
     public var description: String {
         let shown = storage.prefix(12).map { String(format: "%.4g", Double($0)) }.joined(separator: ", ")
