@@ -40,6 +40,7 @@ import Testing
         let epoch = try resumed.loadCheckpoint(from: folder.appendingPathComponent("run-2.ckpt"))
         #expect(epoch == 2)
         #expect(resumed.optimizer!.iterations == 20)
+        #expect(resumed.optimizer!.learningRate == 0.002)
         let history = try resumed.fit(x, y, epochs: 4, batchSize: 64, verbose: .silent, initialEpoch: epoch)
         #expect(history.epochs == [2, 3])
         #expect(resumed.parameters.map(\.value.scalars) == uninterrupted.parameters.map(\.value.scalars))

@@ -45,6 +45,7 @@ extension Module {
         let weights = try matchParameters(tensors, prefix: "model/", source: source)
         var optimizerStates: [(Parameter, [Tensor])] = []
         var iterations = 0
+        var learningRate: Float = 0
         if let kind = metadata["optimizer"] {
             guard let optimizer else { throw fail("holds \(kind) state: compile the model with a \(kind) first") }
             guard String(describing: type(of: optimizer)) == kind else {
@@ -53,7 +54,11 @@ extension Module {
             guard let count = metadata["optimizer_iterations"].flatMap(Int.init), count >= 0 else {
                 throw fail("has no valid optimizer_iterations")
             }
+            guard let rate = metadata["optimizer_learning_rate"].flatMap(Float.init), rate.isFinite, rate >= 0 else {
+                throw fail("has no valid optimizer_learning_rate")
+            }
             iterations = count
+            learningRate = rate
             let byName = Dictionary(tensors.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
             for (key, parameter) in namedParameters {
                 let slots = (0..<optimizer.stateCount).compactMap { byName["optimizer/\(key)/\($0)"] }
@@ -71,6 +76,7 @@ extension Module {
             optimizer.states = [:]
             for (parameter, slots) in optimizerStates { optimizer.states[ObjectIdentifier(parameter)] = slots }
             optimizer.iterations = iterations
+            optimizer.learningRate = learningRate  // as ReduceLROnPlateau may have left it
         }
         randomness.generator.state = (words[0], words[1], words[2], words[3])
         return epoch
