@@ -12,33 +12,31 @@ enum Im2Col {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c
-        do {
-            for b in images {
-                let image = x + b * h * w * c
-                var dst = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
-                for oy in 0..<g.outHeight {
-                    for ox in 0..<g.outWidth {
-                        let x0 = ox * g.strideX - g.padLeft
-                        let inside = x0 >= 0 && x0 + kw <= w
-                        for ky in 0..<kh {
-                            let iy = oy * g.strideY - g.padTop + ky
-                            if iy < 0 || iy >= h {
-                                dst.update(repeating: 0, count: rowRun)
-                            } else if inside {
-                                // The kw pixels of this window row are adjacent in NHWC: one copy.
-                                copy(image + (iy * w + x0) * c, dst, rowRun)
-                            } else {
-                                for kx in 0..<kw {
-                                    let ix = x0 + kx
-                                    if ix < 0 || ix >= w {
-                                        (dst + kx * c).update(repeating: 0, count: c)
-                                    } else {
-                                        copy(image + (iy * w + ix) * c, dst + kx * c, c)
-                                    }
+        for b in images {
+            let image = x + b * h * w * c
+            var dst = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    let x0 = ox * g.strideX - g.padLeft
+                    let inside = x0 >= 0 && x0 + kw <= w
+                    for ky in 0..<kh {
+                        let iy = oy * g.strideY - g.padTop + ky
+                        if iy < 0 || iy >= h {
+                            dst.update(repeating: 0, count: rowRun)
+                        } else if inside {
+                            // The kw pixels of this window row are adjacent in NHWC: one copy.
+                            copy(image + (iy * w + x0) * c, dst, rowRun)
+                        } else {
+                            for kx in 0..<kw {
+                                let ix = x0 + kx
+                                if ix < 0 || ix >= w {
+                                    (dst + kx * c).update(repeating: 0, count: c)
+                                } else {
+                                    copy(image + (iy * w + ix) * c, dst + kx * c, c)
                                 }
                             }
-                            dst += rowRun
                         }
+                        dst += rowRun
                     }
                 }
             }
@@ -53,28 +51,26 @@ enum Im2Col {
         let (h, w, c) = (g.height, g.width, g.channels)
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw * c
-        do {
-            for b in images {
-                let image = x + b * h * w * c
-                var src = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
-                for oy in 0..<g.outHeight {
-                    for ox in 0..<g.outWidth {
-                        let x0 = ox * g.strideX - g.padLeft
-                        let inside = x0 >= 0 && x0 + kw <= w
-                        for ky in 0..<kh {
-                            let iy = oy * g.strideY - g.padTop + ky
-                            if iy >= 0 && iy < h {
-                                if inside {
-                                    add(src, image + (iy * w + x0) * c, rowRun)
-                                } else {
-                                    for kx in 0..<kw {
-                                        let ix = x0 + kx
-                                        if ix >= 0 && ix < w { add(src + kx * c, image + (iy * w + ix) * c, c) }
-                                    }
+        for b in images {
+            let image = x + b * h * w * c
+            var src = col + (b - images.lowerBound) * g.outHeight * g.outWidth * g.patchSize
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    let x0 = ox * g.strideX - g.padLeft
+                    let inside = x0 >= 0 && x0 + kw <= w
+                    for ky in 0..<kh {
+                        let iy = oy * g.strideY - g.padTop + ky
+                        if iy >= 0 && iy < h {
+                            if inside {
+                                add(src, image + (iy * w + x0) * c, rowRun)
+                            } else {
+                                for kx in 0..<kw {
+                                    let ix = x0 + kx
+                                    if ix >= 0 && ix < w { add(src + kx * c, image + (iy * w + ix) * c, c) }
                                 }
                             }
-                            src += rowRun
                         }
+                        src += rowRun
                     }
                 }
             }
