@@ -34,11 +34,26 @@ public class Adam: Optimizer {
                 / (1 - Foundation.pow(Double(beta1), t)))
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         withBuffers(parameter, gradient, &state) { p, g, m, v in
-            let m = m!, v = v!
-            for i in 0..<p.count {
-                m[i] += (g[i] - m[i]) * (1 - b1)
-                v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
-                p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+            let count = p.count
+            let (m, v, p, g) = (m!, v!, p.baseAddress!, g.baseAddress!)
+            // Eight lanes at a time (the pointers may alias as far as the compiler knows, so it
+            // would not vectorize this loop by itself), split across threads for large tensors.
+            parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound {
+                    let gi = load8(g + i)
+                    let mi = load8(m + i) + (gi - load8(m + i)) * (1 - b1)
+                    let vi = load8(v + i) + (gi * gi - load8(v + i)) * (1 - b2)
+                    store8(mi, m + i)
+                    store8(vi, v + i)
+                    store8(load8(p + i) - alpha * mi / (vi.squareRoot() + eps), p + i)
+                    i += 8
+                }
+                for j in i..<range.upperBound {
+                    m[j] += (g[j] - m[j]) * (1 - b1)
+                    v[j] += (g[j] * g[j] - v[j]) * (1 - b2)
+                    p[j] -= alpha * m[j] / (v[j].squareRoot() + eps)
+                }
             }
         }
     }
