@@ -21,7 +21,8 @@ import Testing
         try reader.build(inputShape: [2048])
         var rng = RandomGenerator(seed: 3)
         var versionsSeen = Set<Float>()
-        for _ in 0..<8 {
+        // Kill at random moments; go on past eight rounds only until some save has completed.
+        for round in 0..<24 where round < 8 || versionsSeen.isEmpty {
             let process = Process()
             process.executableURL = helper
             process.arguments = [url.path]
@@ -29,7 +30,7 @@ import Testing
             process.standardOutput = pipe
             try process.run()
             _ = pipe.fileHandleForReading.availableData  // "ready"
-            usleep(UInt32(50_000 + rng.nextInt(below: 700_000)))
+            usleep(UInt32(50_000 + rng.nextInt(below: 700_000) + 100_000 * Swift.max(0, round - 7)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)
