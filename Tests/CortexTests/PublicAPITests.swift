@@ -71,11 +71,18 @@ import Cortex  // not @testable: this is the surface users see
         cnn.isTraining = false
         try cnn.save(to: folder.appendingPathComponent("cnn.safetensors"))
         try cnn.loadWeights(from: folder.appendingPathComponent("cnn.safetensors"))
-        _ = [SGD(learningRate: 0.1, momentum: 0.9, nesterov: true), Adam(learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7),
-             AdamW(), RMSprop(), SGD(learningRate: 0.1, clipNorm: 1)] as [Optimizer]
-        _ = [Embedding(inputDim: 10, outputDim: 16), SimpleRNN(units: 32, activation: .tanh, returnSequences: true),
-             LSTM(units: 8, returnSequences: false), GRU(units: 8, returnSequences: true), BatchNormalization(),
-             Activation(.relu), Dropout(rate: 0.5), AveragePooling2D(poolSize: 2)] as [Module]
+        _ =
+            [
+                SGD(learningRate: 0.1, momentum: 0.9, nesterov: true),
+                Adam(learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7),
+                AdamW(), RMSprop(), SGD(learningRate: 0.1, clipNorm: 1),
+            ] as [Optimizer]
+        _ =
+            [
+                Embedding(inputDim: 10, outputDim: 16), SimpleRNN(units: 32, activation: .tanh, returnSequences: true),
+                LSTM(units: 8, returnSequences: false), GRU(units: 8, returnSequences: true), BatchNormalization(),
+                Activation(.relu), Dropout(rate: 0.5), AveragePooling2D(poolSize: 2),
+            ] as [Module]
         Cortex.threadCount = Cortex.threadCount
     }
 

@@ -206,6 +206,30 @@ enum ElementwiseKernel {
         }
     }
 
+    /// `y[r, c] = max(y[r, c] + bias[c], 0)` (without the max unless `relu`; nothing when there is
+    /// neither a bias nor ReLU), over a row-major `[rows, columns]` block.
+    static func addBias(_ bias: Tensor?, relu: Bool, _ y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        guard bias != nil || relu else { return }
+        let zeros = [Float](repeating: 0, count: bias == nil ? columns : 0)
+        (bias?.storage ?? zeros).withUnsafeBufferPointer { bp in
+            let b = bp.baseAddress!
+            let zero = Float8()
+            for r in 0..<rows {
+                let row = y + r * columns
+                var c = 0
+                while c + 8 <= columns {
+                    let v = load8(row + c) + load8(b + c)
+                    store8(relu ? v.replacing(with: zero, where: v .< zero) : v, row + c)
+                    c += 8
+                }
+                for j in c..<columns {
+                    let v = row[j] + b[j]
+                    row[j] = relu && v < 0 ? 0 : v
+                }
+            }
+        }
+    }
+
     /// The gradient through ReLU given its output: `dy` where `output > 0`, else 0.
     static func reluBackward(_ dy: Tensor, output: Tensor) -> Tensor {
         Tensor(uninitializedShape: dy.shape) { dx in

@@ -48,18 +48,10 @@ func conv2d(
                             let (images, rows) = blocks.block(block)
                             let out = y.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
                             let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
-                            var beta: Float = 0
-                            if let bias {
-                                bias.withUnsafeBufferPointer { b in
-                                    for row in 0..<rows { (out + row * n).update(from: b.baseAddress!, count: n) }
-                                }
-                                beta = 1
-                            }
                             // M = output positions of the block, N = output channels, K = kh * kw * cin.
-                            sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, beta, out, n)
-                            if fusingReLU {
-                                ElementwiseKernel.reluInPlace(UnsafeMutableBufferPointer(start: out, count: rows * n))
-                            }
+                            sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
+                            // Bias and ReLU in one pass over the block's output, while it is in cache.
+                            ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
                         }
                     }
                 }

@@ -56,7 +56,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 }
 
 /// `x · weight + bias` for `x` `[..., inFeatures]` and `weight` `[inFeatures, outFeatures]`, with
-/// the bias written into the output before one `cblas_sgemm` accumulates onto it (beta = 1).
+/// one `cblas_sgemm` followed by one pass that adds the bias (and, fused, applies ReLU).
 public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
     linear(x, weight, bias: bias, fusingReLU: false)
 }
@@ -71,24 +71,21 @@ func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> T
     let m = x.count / Swift.max(k, 1)
     let outShape = Array(x.shape.dropLast()) + [n]
     let result = Tensor(uninitializedShape: outShape) { y in
-        var beta: Float = 0
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                for row in 0..<m { (y.baseAddress! + row * n).update(from: b.baseAddress!, count: n) }
-            }
-            beta = 1
-        } else if k == 0 {
+        guard k > 0 else {
             y.initialize(repeating: 0)
+            ElementwiseKernel.addBias(bias, relu: fusingReLU, y.baseAddress!, rows: m, columns: n)
+            return
         }
         x.withUnsafeBufferPointer { a in
             weight.withUnsafeBufferPointer { w in
                 // M = rows of x, N = output features, K = input features.
                 sgemm(
                     transposeA: false, transposeB: false, m: m, n: n, k: k,
-                    a.baseAddress!, lda: k, w.baseAddress!, ldb: n, beta: beta, y.baseAddress!, ldc: n)
+                    a.baseAddress!, lda: k, w.baseAddress!, ldb: n, y.baseAddress!, ldc: n)
             }
         }
-        if fusingReLU { ElementwiseKernel.reluInPlace(y) }
+        // Bias and ReLU in one pass over the output.
+        ElementwiseKernel.addBias(bias, relu: fusingReLU, y.baseAddress!, rows: m, columns: n)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
