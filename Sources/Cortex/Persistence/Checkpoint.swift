@@ -106,11 +106,7 @@ public final class ModelCheckpoint: Callback {
         self.monitor = monitor
         self.saveBestOnly = saveBestOnly
         self.weightsOnly = weightsOnly
-        switch mode {
-        case .min: lowerIsBetter = true
-        case .max: lowerIsBetter = false
-        case .auto: lowerIsBetter = !monitor.contains("acc")
-        }
+        lowerIsBetter = mode.lowerIsBetter(for: monitor)
     }
 
     public func epochDidEnd(_ epoch: Int, logs: [String: Float], model: Module) {

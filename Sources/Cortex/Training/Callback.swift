@@ -47,11 +47,7 @@ public final class EarlyStopping: Callback {
         self.minDelta = Swift.abs(minDelta)
         self.patience = patience
         self.restoreBestWeights = restoreBestWeights
-        switch mode {
-        case .min: lowerIsBetter = true
-        case .max: lowerIsBetter = false
-        case .auto: lowerIsBetter = !monitor.contains("acc")
-        }
+        lowerIsBetter = mode.lowerIsBetter(for: monitor)
     }
 
     public func trainingWillBegin(model: Module) {
@@ -80,6 +76,18 @@ public final class EarlyStopping: Callback {
             if restoreBestWeights, let bestWeights {
                 for (parameter, value) in zip(model.parameters, bestWeights) { parameter.value = value }
             }
+        }
+    }
+}
+
+extension EarlyStopping.Mode {
+    /// Whether smaller values of `monitor` are better; `.auto` takes names containing `acc` as
+    /// higher-is-better, as Keras does.
+    func lowerIsBetter(for monitor: String) -> Bool {
+        switch self {
+        case .min: true
+        case .max: false
+        case .auto: !monitor.contains("acc")
         }
     }
 }

@@ -22,11 +22,7 @@ public final class ReduceLROnPlateau: Callback {
         precondition(factor > 0 && factor < 1, "ReduceLROnPlateau: factor must be in (0, 1)")
         (self.monitor, self.factor, self.patience, self.minDelta, self.cooldown, self.minimum) =
             (monitor, factor, patience, Swift.abs(minDelta), cooldown, minimum)
-        switch mode {
-        case .min: lowerIsBetter = true
-        case .max: lowerIsBetter = false
-        case .auto: lowerIsBetter = !monitor.contains("acc")
-        }
+        lowerIsBetter = mode.lowerIsBetter(for: monitor)
     }
 
     public func trainingWillBegin(model: Module) {
