@@ -40,6 +40,42 @@ func naiveMatmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] 
         checkGradients([a, b]) { matmul($0[0], $0[1], transposeA: transposeA, transposeB: transposeB) }
     }
 
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func matrixVectorProducts(transposeA: Bool, transposeB: Bool) {
+        // n == 1 runs through GEMV; check values and gradients for every transpose case.
+        let a = random(transposeA ? [7, 5] : [5, 7], seed: 10), b = random(transposeB ? [1, 7] : [7, 1], seed: 11)
+        let plainA = transposeA ? a.transposed() : a, plainB = transposeB ? b.transposed() : b
+        expectClose(
+            matmul(a, b, transposeA: transposeA, transposeB: transposeB).scalars,
+            naiveMatmul(plainA.scalars, plainB.scalars, m: 5, n: 1, k: 7))
+        checkGradients([a, b]) { matmul($0[0], $0[1], transposeA: transposeA, transposeB: transposeB) }
+        let tall = random([3000, 4], seed: 12), w = random([4, 1], seed: 13)
+        expectClose(matmul(tall, w).scalars, naiveMatmul(tall.scalars, w.scalars, m: 3000, n: 1, k: 4), tolerance: 1e-4)
+        expectClose(
+            matmul(tall, matmul(tall, w), transposeA: true).scalars,
+            naiveMatmul(
+                tall.transposed().scalars, naiveMatmul(tall.scalars, w.scalars, m: 3000, n: 1, k: 4), m: 4, n: 1,
+                k: 3000),
+            tolerance: 1e-3)
+    }
+
+    @Test func largeMatrixVectorProductsSplitAcrossThreads() {
+        // Large enough for the row split and, transposed, the split of the reduction.
+        let a = random([100_000, 100], seed: 14), v = random([100, 1], seed: 15), u = random([100_000, 1], seed: 16)
+        let av = matmul(a, v).scalars, atu = matmul(a, u, transposeA: true).scalars
+        let (x, y, z) = (a.scalars, v.scalars, u.scalars)
+        for row in [0, 49_999, 50_000, 99_999] {
+            var s = 0.0
+            for j in 0..<100 { s += Double(x[row * 100 + j]) * Double(y[j]) }
+            #expect(Swift.abs(Double(av[row]) - s) < 1e-4)
+        }
+        for column in [0, 31, 99] {
+            var s = 0.0
+            for i in 0..<100_000 { s += Double(x[i * 100 + column]) * Double(z[i]) }
+            #expect(Swift.abs(Double(atu[column]) - s) < 1e-2 * Swift.max(1, Swift.abs(s)))
+        }
+    }
+
     @Test func batchedGradients() {
         checkGradients([random([2, 3, 4], seed: 8), random([2, 4, 2], seed: 9)]) { matmul($0[0], $0[1]) }
         checkGradients([random([2, 3, 4], seed: 8), random([4, 2], seed: 9)]) { matmul($0[0], $0[1]) }

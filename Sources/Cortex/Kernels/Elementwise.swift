@@ -214,6 +214,20 @@ enum ElementwiseKernel {
         (bias?.storage ?? zeros).withUnsafeBufferPointer { bp in
             let b = bp.baseAddress!
             let zero = Float8()
+            if columns == 1 {  // one output feature: a flat pass
+                let shift = Float8(repeating: b[0])
+                var i = 0
+                while i + 8 <= rows {
+                    let v = load8(y + i) + shift
+                    store8(relu ? v.replacing(with: zero, where: v .< zero) : v, y + i)
+                    i += 8
+                }
+                for j in i..<rows {
+                    let v = y[j] + b[0]
+                    y[j] = relu && v < 0 ? 0 : v
+                }
+                return
+            }
             for r in 0..<rows {
                 let row = y + r * columns
                 var c = 0

@@ -72,6 +72,14 @@ func sgemmSingleThreaded(
     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) {
+    if n == 1 {
+        // A matrix-vector product: GEMV reads A once and skips GEMM's packing.
+        let (rows, cols) = transposeA ? (k, m) : (m, k)
+        cblas_sgemv(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), alpha, a, Int32(lda),
+            b, Int32(transposeB ? 1 : ldb), beta, c, Int32(ldc))
+        return
+    }
     cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
