@@ -73,6 +73,23 @@ func optimize(_ optimizer: Optimizer, start: [Float], gradients: [[Float]]) -> [
         expectClose(optimize(SGD(learningRate: 1, clipNorm: 5), start: [0, 0], gradients: [g1]), [-0.5, 1])
     }
 
+    @Test func vectorizedUpdatesEqualElementwiseOnes() {
+        // 37 elements take the 8-lane path and a tail; one-element parameters take the scalar path.
+        let makers: [() -> Optimizer] = [
+            { SGD(learningRate: 0.1) }, { SGD(learningRate: 0.1, momentum: 0.9, nesterov: true) },
+            { Adam(learningRate: 0.01) }, { AdamW(learningRate: 0.01) }, { RMSprop(learningRate: 0.01) },
+        ]
+        let start = random([37], seed: 1).scalars
+        let gradients = (0..<3).map { random([37], seed: UInt64(2 + $0)).scalars }
+        for make in makers {
+            let whole = optimize(make(), start: start, gradients: gradients)
+            let elementwise = (0..<37).flatMap { i in
+                optimize(make(), start: [start[i]], gradients: gradients.map { [$0[i]] })
+            }
+            expectClose(whole, elementwise, tolerance: 1e-6)
+        }
+    }
+
     @Test func skipsFrozenParametersButClearsTheirGradients() {
         let frozen = Parameter(Tensor([1]), isTrainable: false)
         frozen.grad = Tensor([1])

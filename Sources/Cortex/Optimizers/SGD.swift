@@ -24,13 +24,29 @@ public final class SGD: Optimizer {
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
         let lr = learningRate, mu = momentum, nesterov = nesterov
         withBuffers(parameter, gradient, &state) { p, g, v, _ in
-            if let v {
-                for i in 0..<p.count {
-                    v[i] = mu * v[i] - lr * g[i]
-                    p[i] += nesterov ? mu * v[i] - lr * g[i] : v[i]
+            let count = p.count
+            let (p, g) = (p.baseAddress!, g.baseAddress!)
+            parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
+                var i = range.lowerBound
+                if let v {
+                    while i + 8 <= range.upperBound {
+                        let gi = load8(g + i)
+                        let vi = mu * load8(v + i) - lr * gi
+                        store8(vi, v + i)
+                        store8(load8(p + i) + (nesterov ? mu * vi - lr * gi : vi), p + i)
+                        i += 8
+                    }
+                    for j in i..<range.upperBound {
+                        v[j] = mu * v[j] - lr * g[j]
+                        p[j] += nesterov ? mu * v[j] - lr * g[j] : v[j]
+                    }
+                } else {
+                    while i + 8 <= range.upperBound {
+                        store8(load8(p + i) - lr * load8(g + i), p + i)
+                        i += 8
+                    }
+                    for j in i..<range.upperBound { p[j] -= lr * g[j] }
                 }
-            } else {
-                for i in 0..<p.count { p[i] -= lr * g[i] }
             }
         }
     }
