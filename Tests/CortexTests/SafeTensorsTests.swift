@@ -238,3 +238,26 @@ import Testing
         #expect(throws: CortexError.self) { try Sequential { Dense(units: 2) }.save(to: url) }  // nothing built
     }
 }
+
+@Suite struct SafeTensorsInteropTests {
+    /// The bytes Cortex writes for a fixed model are stable; `check_cortex_files.py` loads the
+    /// committed copy with Python's safetensors and NumPy and checks the values.
+    @Test func writesTheCommittedFixtureByteForByte() throws {
+        let model = try smallDense(seed: 1)
+        let dense = model.layers[0] as! Dense
+        dense.kernel.value = Tensor((0..<12).map { Float($0) * 0.25 - 1 }, shape: [4, 3])
+        dense.bias!.value = Tensor([0.5, -0.5, 2])
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("cortex_dense.safetensors")
+        try model.save(to: url)
+        let committed = fixtures.appendingPathComponent("cortex_dense.safetensors")
+        if ProcessInfo.processInfo.environment["CORTEX_WRITE_FIXTURES"] != nil {
+            try FileManager.default.removeItem(at: committed)
+            try FileManager.default.copyItem(at: url, to: committed)
+        }
+        #expect(try Data(contentsOf: url) == Data(contentsOf: committed))
+        let npy = NumPy.encode(dense.kernel.value)
+        #expect(npy == [UInt8](try Data(contentsOf: fixtures.appendingPathComponent("cortex_kernel.npy"))))
+    }
+}
