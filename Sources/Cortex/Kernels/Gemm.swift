@@ -46,9 +46,8 @@ func sgemm(
         var partials = [Float](repeating: 0, count: threads * m * n)
         partials.withUnsafeMutableBufferPointer { p in
             let base = p.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let lo = k * t / threads, hi = k * (t + 1) / threads
-                guard lo < hi else { return }
+            parallelIndexedChunks(k) { t, slice in
+                let (lo, hi) = (slice.lowerBound, slice.upperBound)
                 let aStart = transposeA ? a + lo * lda : a + lo
                 let bStart = transposeB ? b + lo : b + lo * ldb
                 sgemmSingleThreaded(
@@ -84,5 +83,3 @@ func sgemmSingleThreaded(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
-
-import Dispatch

@@ -34,24 +34,14 @@ public enum Cortex {
 /// Work below `minimumPerThread` items per thread runs inline: waking threads costs more.
 @inline(__always)
 func parallelChunks(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-    let threads = min(Cortex.threadCount, count / max(1, minimumPerThread))
-    if threads <= 1 {
-        if count > 0 { body(0..<count) }
-        return
-    }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let start = count * t / threads, end = count * (t + 1) / threads
-            if start < end { body(start..<end) }
-        }
-    }
+    parallelIndexedChunks(count, minimumPerThread: minimumPerThread) { _, range in body(range) }
 }
 
 /// Like `parallelChunks`, but also passes the chunk's index (`0..<chunks`), for per-thread
 /// scratch buffers and partial sums. Returns the number of chunks used.
 @discardableResult
-func parallelIndexedChunks(_ count: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
-    let threads = min(Cortex.threadCount, count)
+func parallelIndexedChunks(_ count: Int, minimumPerThread: Int = 1, _ body: (Int, Range<Int>) -> Void) -> Int {
+    let threads = min(Cortex.threadCount, count / max(1, minimumPerThread))
     if threads <= 1 {
         if count > 0 { body(0, 0..<count) }
         return count > 0 ? 1 : 0

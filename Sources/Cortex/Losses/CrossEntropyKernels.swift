@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The fused, numerically stable cross-entropy forms, with hand-written backward passes.
@@ -59,21 +58,19 @@ enum CrossEntropy {
             let magnitude = z.replacing(with: -z, where: z .< zero)
             return z.replacing(with: zero, where: z .< zero) - z * y + FastMath.log(1 + FastMath.exp(-magnitude))
         }
-        let chunks = Swift.max(1, Swift.min(Cortex.threadCount, count / parallelElementThreshold))
-        var partials = [Double](repeating: 0, count: chunks)
+        var partials = [Double](repeating: 0, count: Cortex.threadCount)
         logits.withUnsafeBufferPointer { zp in
             t.withUnsafeBufferPointer { yp in
                 partials.withUnsafeMutableBufferPointer { sums in
                     let (z, y) = (zp.baseAddress!, yp.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let end = count * (chunk + 1) / chunks
-                        var i = count * chunk / chunks
+                    parallelIndexedChunks(count, minimumPerThread: parallelElementThreshold) { chunk, range in
+                        var i = range.lowerBound
                         var total = 0.0
-                        while i + 8 <= end {
+                        while i + 8 <= range.upperBound {
                             total += Double(term(load8(z + i), load8(y + i)).sum())
                             i += 8
                         }
-                        for j in i..<end {
+                        for j in i..<range.upperBound {
                             total += Double(
                                 Swift.max(z[j], 0) - z[j] * y[j] + Foundation.log1p(Foundation.exp(-Swift.abs(z[j]))))
                         }
