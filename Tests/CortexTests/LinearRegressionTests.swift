@@ -26,7 +26,7 @@ import Testing
         let data = try table("diabetes")
         var ols = LinearRegression()
         try ols.fit(data.features, data.target)
-        #expect(ols.method == "qr")
+        #expect(ols.method == "cholesky")
         expectRelative(ols.coefficients.scalars, reference.coefficients, 1e-4)
         expectRelative([ols.intercept.scalar], [reference.intercept], 1e-4)
         let r2 = ols.score(data.features, data.target)
@@ -49,6 +49,42 @@ import Testing
         expectClose(model.intercept, Tensor([4, -1]), tolerance: 1e-4)
         #expect(model.predict(x).shape == [50, 2])
         #expect(model.score(x, y) > 0.99999)
+    }
+
+    @Test func normalEquationsAgreeWithQR() throws {
+        // Several row blocks, two outputs, uncentered data: both factorizations give one answer.
+        var rng = RandomGenerator(seed: 3)
+        let (rows, cols, outputs) = (5_000, 6, 2)
+        let a = Tensor.randomNormal([rows, cols], mean: 3, using: &rng)
+        let b = matmul(a, Tensor.randomNormal([cols, outputs], using: &rng))
+            + Tensor.randomNormal([rows, outputs], standardDeviation: 0.1, using: &rng)
+        let fill: LeastSquares.Fill = { range, ab in
+            for (r, i) in range.enumerated() {
+                for j in 0..<cols { ab[r * (cols + outputs) + j] = Double(a.scalars[i * cols + j]) }
+                for o in 0..<outputs { ab[r * (cols + outputs) + cols + o] = Double(b.scalars[i * outputs + o]) }
+            }
+        }
+        let (normal, normalMethod) = LeastSquares.solve(rows: rows, cols: cols, outputs: outputs, fill: fill)
+        let (qr, qrMethod) = LeastSquares.solve(
+            rows: rows, cols: cols, outputs: outputs, allowNormalEquations: false, fill: fill)
+        #expect(normalMethod == .cholesky && qrMethod == .qr)
+        for (u, v) in zip(normal, qr) { #expect(Swift.abs(u - v) <= 1e-9 * Swift.max(1, Swift.abs(v))) }
+    }
+
+    @Test func illConditionedDesignTakesTheQR() throws {
+        // Two nearly collinear columns (cond ~ 1e5): too ill conditioned for the normal
+        // equations, still full rank; the QR recovers the exact coefficients.
+        var rng = RandomGenerator(seed: 4)
+        let a = Tensor.randomNormal([3_000, 1], using: &rng)
+        let noise = Tensor.randomNormal([3_000, 1], standardDeviation: 1e-5, using: &rng)
+        let third = Tensor.randomNormal([3_000, 1], using: &rng)
+        let x = Tensor.concatenating([a, a + noise, third], alongAxis: 1)
+        let y = matmul(x, Tensor([2, -1, 0.5], shape: [3, 1])).reshaped([-1])
+        var model = LinearRegression(fitIntercept: false)
+        try model.fit(x, y)
+        #expect(model.method == "qr")
+        #expect(model.score(x, y) > 0.999999)
+        expectClose(model.coefficients, Tensor([2, -1, 0.5]), tolerance: 2e-2)
     }
 
     @Test func rankDeficientFallsBackToMinimumNorm() throws {

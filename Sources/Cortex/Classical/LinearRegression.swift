@@ -2,9 +2,11 @@
 ///
 /// The features and targets are centered first so that the intercept is never penalized;
 /// ridge (`l2 > 0`) solves the augmented system `[X; sqrt(l2) I] w = [y; 0]`, which minimizes
-/// `||X w - y||² + l2 ||w||²`. The solve runs in Double with Householder QR (`dgels`); when the
-/// design is rank-deficient (or so ill-conditioned that QR's answer is meaningless) it falls
-/// back to the SVD (`dgelsd`), which returns the minimum-norm solution as NumPy's `lstsq` does.
+/// `||X w - y||² + l2 ||w||²`. The solve runs in Double: by the normal equations (Cholesky of
+/// `XᵀX`, one pass over the data) when `X` is well conditioned, otherwise by Householder QR;
+/// when the design is rank-deficient (or so ill-conditioned that QR's answer is meaningless) it
+/// falls back to the SVD (`dgelsd`), which returns the minimum-norm solution as NumPy's `lstsq`
+/// does. `method` tells which one ran.
 public struct LinearRegression: Sendable {
     /// The ridge penalty; 0 gives ordinary least squares.
     public var l2: Float
@@ -14,7 +16,7 @@ public struct LinearRegression: Sendable {
     public private(set) var coefficients = Tensor(zeros: [0])
     /// `[]` (a scalar) for one target, `[k]` for `k` targets.
     public private(set) var intercept = Tensor(0)
-    /// The LAPACK method the last fit used.
+    /// The method the last fit used: `"cholesky"`, `"qr"` or `"svd"`.
     public private(set) var method: String = ""
 
     public init(l2: Float = 0, fitIntercept: Bool = true) {
@@ -35,36 +37,33 @@ public struct LinearRegression: Sendable {
                 .invalidData, "LinearRegression.fit needs at least \(d) rows for \(d) features without l2, got \(n)")
         }
         var xMean = [Double](repeating: 0, count: d), yMean = [Double](repeating: 0, count: k)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeBufferPointer { yp in
-                guard fitIntercept else { return }
-                for i in 0..<n {
-                    for j in 0..<d { xMean[j] += Double(xp[i * d + j]) }
-                    for j in 0..<k { yMean[j] += Double(yp[i * k + j]) }
-                }
-            }
+        if fitIntercept {
+            columnMeans(x, into: &xMean)
+            columnMeans(y, into: &yMean)
         }
-        for j in 0..<d { xMean[j] /= Double(n) }
-        for j in 0..<k { yMean[j] /= Double(n) }
         let root = Double(l2).squareRoot()
-        let width = d + k
-        let (w, method) = LeastSquares.solve(rows: n + augmented, cols: d, outputs: k) { ab in
-            // The centered system [X - mean | y - mean], with [sqrt(l2) I | 0] appended for ridge.
-            x.withUnsafeBufferPointer { xp in
-                y.withUnsafeBufferPointer { yp in
-                    xMean.withUnsafeBufferPointer { mx in
-                        yMean.withUnsafeBufferPointer { my in
-                            for i in 0..<n {
-                                let row = ab + i * width
-                                for j in 0..<d { row[j] = Double(xp[i * d + j]) - mx[j] }
-                                for j in 0..<k { row[d + j] = Double(yp[i * k + j]) - my[j] }
+        let (w, method) = x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in
+                xMean.withUnsafeBufferPointer { mx in
+                    yMean.withUnsafeBufferPointer { my in
+                        LeastSquares.solve(rows: n + augmented, cols: d, outputs: k) { rows, ab in
+                            // The centered system [X - mean | y - mean], then [sqrt(l2) I | 0] for ridge.
+                            var row = ab
+                            for i in rows {
+                                if i < n {
+                                    let xi = xp.baseAddress! + i &* d, yi = yp.baseAddress! + i &* k
+                                    for j in 0..<d { row[j] = Double(xi[j]) - mx[j] }
+                                    for j in 0..<k { row[d &+ j] = Double(yi[j]) - my[j] }
+                                } else {
+                                    row.initialize(repeating: 0, count: d + k)
+                                    row[i - n] = root
+                                }
+                                row += d + k
                             }
                         }
                     }
                 }
             }
-            (ab + n * width).initialize(repeating: 0, count: augmented * width)
-            for j in 0..<augmented { ab[(n + j) * width + j] = root }
         }
         var bias = yMean
         for j in 0..<k { for i in 0..<d { bias[j] -= xMean[i] * w[i * k + j] } }
@@ -85,6 +84,29 @@ public struct LinearRegression: Sendable {
     /// The coefficient of determination R² (averaged over targets, as scikit-learn does).
     public func score(_ x: Tensor, _ y: Tensor) -> Float {
         rSquared(predicted: predict(x), actual: y)
+    }
+}
+
+/// The per-column means of `[n, m]` (or `[n]`) `t`, summed in Double over row chunks in parallel.
+private func columnMeans(_ t: Tensor, into mean: inout [Double]) {
+    let rows = t.shape[0], m = mean.count
+    var partials = [Double](repeating: 0, count: Cortex.threadCount * m)
+    let chunks = t.withUnsafeBufferPointer { p in
+        partials.withUnsafeMutableBufferPointer { partial in
+            parallelIndexedChunks(rows, minimumPerThread: 4096) { chunk, range in
+                let sum = partial.baseAddress! + chunk * m
+                var row = p.baseAddress! + range.lowerBound * m
+                for _ in range {
+                    for j in 0..<m { sum[j] += Double(row[j]) }
+                    row += m
+                }
+            }
+        }
+    }
+    for j in 0..<m {
+        var total = 0.0
+        for c in 0..<chunks { total += partials[c * m + j] }
+        mean[j] = total / Double(rows)
     }
 }
 

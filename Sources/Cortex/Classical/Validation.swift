@@ -23,7 +23,7 @@ enum Validate {
     static func finite(_ t: Tensor, _ name: String, _ context: String) throws {
         let perRow = Swift.max(1, t.count / Swift.max(1, t.shape.first ?? 1))
         try t.withUnsafeBufferPointer { p in
-            for i in 0..<p.count where !p[i].isFinite {
+            if let i = ReductionKernel.firstNonFinite(p) {
                 throw CortexError(.invalidData, "\(context): \(name) contain \(p[i]) at row \(i / perRow)")
             }
         }

@@ -67,4 +67,33 @@ enum ReductionKernel {
             }
         }
     }
+
+    /// The index of the first NaN or infinity in `p`, or nil; split over threads.
+    static func firstNonFinite(_ p: UnsafeBufferPointer<Float>) -> Int? {
+        let base = p.baseAddress
+        var found = [Int](repeating: Int.max, count: Cortex.threadCount)
+        found.withUnsafeMutableBufferPointer { first in
+            parallelIndexedChunks(p.count, minimumPerThread: parallelElementThreshold) { chunk, range in
+                // v - v is NaN exactly for NaN and ±inf, and a sum of lanes stays NaN: search
+                // element by element only in a chunk that has one.
+                var probe = Float8()
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound {
+                    let v = load8(base! + i)
+                    probe += v - v
+                    i += 8
+                }
+                var clean = true
+                for lane in 0..<8 where probe[lane].isNaN { clean = false }
+                for j in i..<range.upperBound where !base![j].isFinite { clean = false }
+                if clean { return }
+                for j in range where !base![j].isFinite {
+                    first[chunk] = j
+                    return
+                }
+            }
+        }
+        let index = found.min()!
+        return index == Int.max ? nil : index
+    }
 }

@@ -212,18 +212,7 @@ extension Module {
     private func firstNonFinite(_ t: Tensor) -> (row: Int, value: Float)? {
         let perRow = Swift.max(t.count / Swift.max(t.shape.first ?? 1, 1), 1)
         return t.withUnsafeBufferPointer { p in
-            // v - v is NaN exactly for NaN and ±inf; a sum of those stays NaN. Only then search.
-            var probe = Float8()
-            var i = 0
-            while i + 8 <= p.count {
-                let v = load8(p.baseAddress! + i)
-                probe += v - v
-                i += 8
-            }
-            let clean = (0..<8).allSatisfy { !probe[$0].isNaN } && p[i...].allSatisfy(\.isFinite)
-            if clean { return nil }
-            for j in 0..<p.count where !p[j].isFinite { return (j / perRow, p[j]) }
-            return nil
+            ReductionKernel.firstNonFinite(p).map { ($0 / perRow, p[$0]) }
         }
     }
 }
