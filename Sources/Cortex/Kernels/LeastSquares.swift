@@ -57,7 +57,8 @@ enum LeastSquares {
     /// holding the block's `[A | B]`; returns how many threads took part.
     @discardableResult
     private static func forEachBlock(
-        rows: Int, width: Int, fill: Fill, _ body: (_ thread: Int, _ block: Int, _ data: UnsafeMutablePointer<Double>) -> Void
+        rows: Int, width: Int, fill: Fill,
+        _ body: (_ thread: Int, _ block: Int, _ data: UnsafeMutablePointer<Double>) -> Void
     ) -> Int {
         let blocks = (rows + blockRows - 1) / blockRows
         return parallelIndexedChunks(blocks) { thread, range in

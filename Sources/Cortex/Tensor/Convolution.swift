@@ -19,8 +19,12 @@ public func conv2d(
 /// once, so no batch-sized column matrix is ever allocated. The backward pass unrolls each block
 /// again for the kernel gradient (summing per-thread partials) and scatters the column gradient
 /// back with col2im.
+///
+/// 3x3 stride-1 convolutions with enough channels run through Winograd F(2x2, 3x3) instead
+/// (`winogradConv2d`), unless `allowWinograd` is false.
 func conv2d(
-    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, fusingReLU: Bool
+    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, fusingReLU: Bool,
+    allowWinograd: Bool = true
 ) -> Tensor {
     precondition(kernel.rank == 4, "conv2d: kernel must be [kh, kw, cin, cout], got \(kernel.shape)")
     let g = ConvGeometry(
@@ -31,6 +35,9 @@ func conv2d(
         "conv2d: input \(input.shape) has \(g.channels) channels but kernel \(kernel.shape) expects \(kernel.shape[2])")
     let n = kernel.shape[3]
     if let bias { precondition(bias.shape == [n], "conv2d: bias \(bias.shape) must be [\(n)]") }
+    if allowWinograd && WinogradConvolution.applies(g, outChannels: n) {
+        return winogradConv2d(input, kernel, bias: bias, geometry: g, fusingReLU: fusingReLU)
+    }
     let blocks = ConvolutionBlocks(g)
     let k = g.patchSize
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { y in

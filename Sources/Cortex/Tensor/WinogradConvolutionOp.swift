@@ -1,0 +1,115 @@
+/// `conv2d` through Winograd F(2x2, 3x3) (see `WinogradConvolution`), for the geometries where
+/// `WinogradConvolution.applies`. The batch is split into blocks of whole images over threads;
+/// each block's transforms and 16 GEMMs run on one thread in its own scratch buffer.
+func winogradConv2d(
+    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, geometry g: ConvGeometry, fusingReLU: Bool
+) -> Tensor {
+    let (cin, cout) = (g.channels, kernel.shape[3])
+    let plan = WinogradConvolution(g, outChannels: cout)
+    let maximumTiles = plan.imagesPerBlock * plan.tilesPerImage
+    var u = [Float](unsafeUninitializedCapacity: 16 * cin * cout) { _, c in c = 16 * cin * cout }
+    kernel.withUnsafeBufferPointer { w in
+        u.withUnsafeMutableBufferPointer { plan.transformKernel(w.baseAddress!, $0.baseAddress!) }
+    }
+    let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { y in
+        input.withUnsafeBufferPointer { x in
+            u.withUnsafeBufferPointer { up in
+                (bias?.storage ?? []).withUnsafeBufferPointer { bp in
+                    parallelIndexedChunks(plan.blockCount) { _, range in
+                        var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
+                            c = plan.scratchCount
+                        }
+                        scratch.withUnsafeMutableBufferPointer { buffer in
+                            let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
+                            for block in range {
+                                let images = plan.block(block)
+                                let tiles = images.count * plan.tilesPerImage
+                                plan.transformInput(x.baseAddress!, images: images, v)
+                                // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
+                                WinogradConvolution.multiply(
+                                    false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout, 0, m,
+                                    tiles * cout)
+                                plan.transformOutput(
+                                    m, images: images, y.baseAddress!, bias: bias == nil ? nil : bp.baseAddress,
+                                    relu: fusingReLU)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
+    return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
+        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
+        let transformedSize = 16 * cin * cout
+        var partials = [Float](repeating: 0, count: tracked[1] ? Cortex.threadCount * transformedSize : 0)
+        var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in
+            c = tracked[0] ? input.count : 0
+        }
+        var chunks = 0
+        input.withUnsafeBufferPointer { x in
+            dy.withUnsafeBufferPointer { d in
+                u.withUnsafeBufferPointer { up in
+                    partials.withUnsafeMutableBufferPointer { partial in
+                        dx.withUnsafeMutableBufferPointer { dxp in
+                            chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
+                                var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
+                                    c = plan.scratchCount
+                                }
+                                scratch.withUnsafeMutableBufferPointer { buffer in
+                                    let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
+                                    for block in range {
+                                        let images = plan.block(block)
+                                        let tiles = images.count * plan.tilesPerImage
+                                        plan.transformOutputGradient(d.baseAddress!, images: images, dm)
+                                        if tracked[1] {
+                                            // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
+                                            plan.transformInput(x.baseAddress!, images: images, v)
+                                            WinogradConvolution.multiply(
+                                                true, false, cin, cout, tiles, v, tiles * cin, dm, tiles * cout, 1,
+                                                partial.baseAddress! + chunk * transformedSize, cin * cout)
+                                        }
+                                        if tracked[0] {
+                                            // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
+                                            WinogradConvolution.multiply(
+                                                false, true, tiles, cin, cout, dm, tiles * cout, up.baseAddress!,
+                                                cin * cout, 0, v, tiles * cin)
+                                            let imageSize = g.height * g.width * cin
+                                            (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
+                                                repeating: 0, count: images.count * imageSize)
+                                            plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var grads: [Tensor] = []
+        if tracked[0] { grads.append(Tensor(shape: input.shape, storage: dx)) }
+        if tracked[1] {
+            var du = [Float](unsafeUninitializedCapacity: transformedSize) { _, c in c = transformedSize }
+            partials.withUnsafeBufferPointer { p in
+                du.withUnsafeMutableBufferPointer {
+                    ReductionKernel.sum(p, $0, outer: 1, length: chunks, inner: transformedSize)
+                }
+            }
+            grads.append(
+                Tensor(uninitializedShape: kernel.shape) { dw in
+                    du.withUnsafeBufferPointer { plan.kernelGradient($0.baseAddress!, dw.baseAddress!) }
+                })
+        }
+        if inputs.count == 3 && tracked[2] {
+            grads.append(
+                Tensor(uninitializedShape: [cout]) { db in
+                    dy.withUnsafeBufferPointer {
+                        ReductionKernel.sum($0, db, outer: 1, length: g.positions, inner: cout)
+                    }
+                })
+        }
+        return grads
+    }
+}
