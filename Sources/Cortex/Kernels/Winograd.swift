@@ -27,9 +27,9 @@ struct WinogradConvolution {
             && g.channels >= 16 && g.channels % 8 == 0 && outChannels >= 16 && outChannels % 8 == 0
     }
 
-    /// About 2 MiB of V and M per block: the GEMMs see hundreds of rows, and the block's
+    /// About 1 MiB (one L2 cache here) of V and M per block: the GEMMs see hundreds of rows, and the block's
     /// transforms still run mostly in cache.
-    static let blockFloats = 1 << 19
+    static let blockFloats = 1 << 18
 
     init(_ g: ConvGeometry, outChannels: Int) {
         self.g = g
