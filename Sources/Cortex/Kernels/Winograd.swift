@@ -229,13 +229,21 @@ struct WinogradConvolution {
     }
 
     /// dM = A dY Aᵀ for every tile of `images`; outputs outside the image count as zero.
-    func transformOutputGradient(_ dy: UnsafePointer<Float>, images: Range<Int>, _ dm: UnsafeMutablePointer<Float>) {
+    ///
+    /// With `reluOutput` (the forward output of a fused ReLU), gradients where it is not
+    /// positive are dropped on the way in. `biasGradient` (`[cout]`) accumulates the sum of the
+    /// tiles' gradients, which is dM's (1, 1) entry.
+    func transformOutputGradient(
+        _ dy: UnsafePointer<Float>, reluOutput: UnsafePointer<Float>?, images: Range<Int>,
+        _ dm: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+    ) {
         let (oh, ow, c) = (g.outHeight, g.outWidth, outChannels)
         let tiles = images.count &* tilesPerImage
         let plane = tiles &* c
+        let zero = Float8()
         var t = 0
         for b in images {
-            let image = dy + b &* oh &* ow &* c
+            let imageOffset = b &* oh &* ow &* c
             for ty in 0..<tilesY {
                 for tx in 0..<tilesX {
                     let (oy, ox) = (2 &* ty, 2 &* tx)
@@ -244,8 +252,11 @@ struct WinogradConvolution {
                     var ch = 0
                     while ch < c {
                         @inline(__always) func gy(_ r: Int, _ col: Int) -> Float8 {
-                            if (r == 1 && !hasRow) || (col == 1 && !hasColumn) { return Float8() }
-                            return load8(image + (((oy &+ r) &* ow &+ ox &+ col) &* c &+ ch))
+                            if (r == 1 && !hasRow) || (col == 1 && !hasColumn) { return zero }
+                            let offset = imageOffset &+ ((oy &+ r) &* ow &+ ox &+ col) &* c &+ ch
+                            let gradient = load8(dy + offset)
+                            guard let reluOutput else { return gradient }
+                            return zero.replacing(with: gradient, where: load8(reluOutput + offset) .> zero)
                         }
                         let (g00, g01, g10, g11) = (gy(0, 0), gy(0, 1), gy(1, 0), gy(1, 1))
                         // u = A dY (4x2), then dM = u Aᵀ (4x4), row by row.
@@ -262,6 +273,9 @@ struct WinogradConvolution {
                             store8(u0 + u1, row + plane)
                             store8(u0 - u1, row + 2 &* plane)
                             store8(-u1, row + 3 &* plane)
+                            if r == 1, let biasGradient {
+                                store8(load8(biasGradient + ch) + u0 + u1, biasGradient + ch)
+                            }
                         }
                         ch &+= 8
                     }

@@ -41,44 +41,56 @@ func winogradConv2d(
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
     return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
-        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
         let transformedSize = 16 * cin * cout
+        let wantsBias = inputs.count == 3 && tracked[2]
         var partials = [Float](repeating: 0, count: tracked[1] ? Cortex.threadCount * transformedSize : 0)
+        var biasPartials = [Float](repeating: 0, count: wantsBias ? Cortex.threadCount * cout : 0)
         var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in
             c = tracked[0] ? input.count : 0
         }
         var chunks = 0
         input.withUnsafeBufferPointer { x in
-            dy.withUnsafeBufferPointer { d in
-                u.withUnsafeBufferPointer { up in
-                    partials.withUnsafeMutableBufferPointer { partial in
-                        dx.withUnsafeMutableBufferPointer { dxp in
-                            chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
-                                var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
-                                    c = plan.scratchCount
-                                }
-                                scratch.withUnsafeMutableBufferPointer { buffer in
-                                    let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
-                                    for block in range {
-                                        let images = plan.block(block)
-                                        let tiles = images.count * plan.tilesPerImage
-                                        plan.transformOutputGradient(d.baseAddress!, images: images, dm)
-                                        if tracked[1] {
-                                            // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
-                                            plan.transformInput(x.baseAddress!, images: images, v)
-                                            WinogradConvolution.multiply(
-                                                true, false, cin, cout, tiles, v, tiles * cin, dm, tiles * cout, 1,
-                                                partial.baseAddress! + chunk * transformedSize, cin * cout)
+            outputGradient.withUnsafeBufferPointer { d in
+                result.withUnsafeBufferPointer { yp in
+                    u.withUnsafeBufferPointer { up in
+                        biasPartials.withUnsafeMutableBufferPointer { biasPartial in
+                            partials.withUnsafeMutableBufferPointer { partial in
+                                dx.withUnsafeMutableBufferPointer { dxp in
+                                    chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
+                                        var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
+                                            c = plan.scratchCount
                                         }
-                                        if tracked[0] {
-                                            // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
-                                            WinogradConvolution.multiply(
-                                                false, true, tiles, cin, cout, dm, tiles * cout, up.baseAddress!,
-                                                cin * cout, 0, v, tiles * cin)
-                                            let imageSize = g.height * g.width * cin
-                                            (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
-                                                repeating: 0, count: images.count * imageSize)
-                                            plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                                        scratch.withUnsafeMutableBufferPointer { buffer in
+                                            let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
+                                            for block in range {
+                                                let images = plan.block(block)
+                                                let tiles = images.count * plan.tilesPerImage
+                                                // The ReLU mask and the bias gradient come with the transform.
+                                                plan.transformOutputGradient(
+                                                    d.baseAddress!, reluOutput: fusingReLU ? yp.baseAddress : nil,
+                                                    images: images, dm,
+                                                    biasGradient: wantsBias
+                                                        ? biasPartial.baseAddress! + chunk * cout : nil)
+                                                if tracked[1] {
+                                                    // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
+                                                    plan.transformInput(x.baseAddress!, images: images, v)
+                                                    WinogradConvolution.multiply(
+                                                        true, false, cin, cout, tiles, v, tiles * cin, dm, tiles * cout,
+                                                        1,
+                                                        partial.baseAddress! + chunk * transformedSize, cin * cout)
+                                                }
+                                                if tracked[0] {
+                                                    // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
+                                                    WinogradConvolution.multiply(
+                                                        false, true, tiles, cin, cout, dm, tiles * cout,
+                                                        up.baseAddress!,
+                                                        cin * cout, 0, v, tiles * cin)
+                                                    let imageSize = g.height * g.width * cin
+                                                    (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
+                                                        repeating: 0, count: images.count * imageSize)
+                                                    plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -102,11 +114,11 @@ func winogradConv2d(
                     du.withUnsafeBufferPointer { plan.kernelGradient($0.baseAddress!, dw.baseAddress!) }
                 })
         }
-        if inputs.count == 3 && tracked[2] {
+        if wantsBias {
             grads.append(
                 Tensor(uninitializedShape: [cout]) { db in
-                    dy.withUnsafeBufferPointer {
-                        ReductionKernel.sum($0, db, outer: 1, length: g.positions, inner: cout)
+                    biasPartials.withUnsafeBufferPointer {
+                        ReductionKernel.sum($0, db, outer: 1, length: chunks, inner: cout)
                     }
                 })
         }
