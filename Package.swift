@@ -17,9 +17,11 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Header-only vector helpers (an element-wise square root that vectorizes).
+        .target(name: "CCortexShims"),
         .target(
             name: "Cortex",
-            dependencies: ["COpenBLAS", "CZlib"]
+            dependencies: ["COpenBLAS", "CZlib", "CCortexShims"]
         ),
         .executableTarget(
             name: "CortexBench",

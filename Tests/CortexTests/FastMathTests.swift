@@ -35,4 +35,19 @@ import Testing
         }
         #expect(FastMath.log(Float8(repeating: 1))[0] == 0)
     }
+
+    @Test func vectorSquareRootEqualsScalar() {
+        var rng = RandomGenerator(seed: 11)
+        for _ in 0..<1_000 {
+            var v = Float8()
+            for lane in 0..<8 {
+                v[lane] = Float.random(in: 0...1e6, using: &rng) * Float.random(in: 0...1, using: &rng)
+            }
+            let root = sqrt8(v)
+            for lane in 0..<8 { #expect(root[lane] == v[lane].squareRoot()) }
+        }
+        let special = sqrt8(Float8(0, -0.0, .infinity, -1, .nan, 4, .leastNonzeroMagnitude, .greatestFiniteMagnitude))
+        #expect(special[0] == 0 && special[2] == .infinity && special[3].isNaN && special[4].isNaN && special[5] == 2)
+        #expect(special[6] == Float.leastNonzeroMagnitude.squareRoot())
+    }
 }

@@ -1,3 +1,5 @@
+import CCortexShims
+
 /// Unaligned 8-lane loads and stores, for kernels that the compiler does not vectorize alone
 /// (selects and comparisons in the loop body).
 typealias Float8 = SIMD8<Float>
@@ -16,4 +18,11 @@ func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
 @inline(__always)
 func max8(_ a: Float8, _ b: Float8) -> Float8 {
     a.replacing(with: b, where: b .> a)
+}
+
+/// Lane-wise IEEE square root in one vector instruction (Swift's own is per lane, with a libm
+/// call for negative inputs); equal to `Float.squareRoot()` in every lane.
+@inline(__always)
+func sqrt8(_ v: Float8) -> Float8 {
+    cortex_sqrt8(v)
 }

@@ -46,7 +46,7 @@ public class Adam: Optimizer {
                     let vi = load8(v + i) + (gi * gi - load8(v + i)) * (1 - b2)
                     store8(mi, m + i)
                     store8(vi, v + i)
-                    store8(load8(p + i) - alpha * mi / (vi.squareRoot() + eps), p + i)
+                    store8(load8(p + i) - alpha * mi / (sqrt8(vi) + eps), p + i)
                     i += 8
                 }
                 for j in i..<range.upperBound {
