@@ -4,6 +4,10 @@
 /// Below this many elements a loop runs on one thread.
 let parallelElementThreshold = 1 << 16
 
+/// The same for loops that evaluate exp or log per element (about 10x the work of an add):
+/// splitting pays off at fewer elements.
+let parallelTranscendentalThreshold = 1 << 13
+
 extension Tensor {
     /// A tensor of the same shape with `transform` applied to each element.
     @inline(__always)

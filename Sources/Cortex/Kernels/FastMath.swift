@@ -82,7 +82,7 @@ enum FastMath {
         Tensor(uninitializedShape: x.shape) { out in
             x.withUnsafeBufferPointer { input in
                 let (src, dst) = (input.baseAddress!, out.baseAddress!)
-                parallelChunks(out.count, minimumPerThread: parallelElementThreshold) { range in
+                parallelChunks(out.count, minimumPerThread: parallelTranscendentalThreshold) { range in
                     apply(src + range.lowerBound, dst + range.lowerBound, range.count, f)
                 }
             }

@@ -23,7 +23,10 @@ func sgemm(
     let work = m * n * k
     // Below ~8 MFLOP per thread one call wins: splitting shrinks OpenBLAS's blocks and waking
     // workers costs microseconds (measured: 32x64x2304 ran faster on one thread than split).
-    guard threads > 1 && work >= 4_000_000 * threads else {
+    // A matrix-vector product reads each element of A once, so it is memory-bound and pays off
+    // from ~1 MB of A per thread.
+    let isMatrixVector = n == 1 || m == 1
+    guard threads > 1 && work >= (isMatrixVector ? 262_144 : 4_000_000) * threads else {
         sgemmSingleThreaded(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }

@@ -63,12 +63,19 @@ enum CrossEntropy {
             t.withUnsafeBufferPointer { yp in
                 partials.withUnsafeMutableBufferPointer { sums in
                     let (z, y) = (zp.baseAddress!, yp.baseAddress!)
-                    parallelIndexedChunks(count, minimumPerThread: parallelElementThreshold) { chunk, range in
+                    parallelIndexedChunks(count, minimumPerThread: parallelTranscendentalThreshold) { chunk, range in
                         var i = range.lowerBound
                         var total = 0.0
+                        // Lane-wise Float sums of up to 1,024 terms, flushed into Double: a
+                        // horizontal sum per 8 terms would serialize the loop on its latency.
                         while i + 8 <= range.upperBound {
-                            total += Double(term(load8(z + i), load8(y + i)).sum())
-                            i += 8
+                            var lanes = Float8()
+                            let end = Swift.min(i + 1024, range.upperBound)
+                            while i + 8 <= end {
+                                lanes += term(load8(z + i), load8(y + i))
+                                i += 8
+                            }
+                            total += Double(lanes.sum())
                         }
                         for j in i..<range.upperBound {
                             total += Double(
@@ -89,7 +96,7 @@ enum CrossEntropy {
                     logits.withUnsafeBufferPointer { zp in
                         t.withUnsafeBufferPointer { yp in
                             let (z, y, d) = (zp.baseAddress!, yp.baseAddress!, dz.baseAddress!)
-                            parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
+                            parallelChunks(count, minimumPerThread: parallelTranscendentalThreshold) { range in
                                 var i = range.lowerBound
                                 while i + 8 <= range.upperBound {
                                     store8((FastMath.sigmoid(load8(z + i)) - load8(y + i)) * scale, d + i)
