@@ -267,4 +267,28 @@ enum ElementwiseKernel {
             }
         }
     }
+
+    /// `dx = dy` where `output > 0`, else 0, for a `[rows, columns]` block on the calling
+    /// thread; with `columnSums`, also adds the column sums of `dx` to it (a bias gradient).
+    static func reluBackward(
+        _ dy: UnsafePointer<Float>, output: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+        rows: Int, columns: Int, columnSums: UnsafeMutablePointer<Float>?
+    ) {
+        let zero = Float8()
+        for r in 0..<rows {
+            let offset = r &* columns
+            var c = 0
+            while c + 8 <= columns {
+                let v = zero.replacing(with: load8(dy + (offset &+ c)), where: load8(output + (offset &+ c)) .> zero)
+                store8(v, dx + (offset &+ c))
+                if let columnSums { store8(load8(columnSums + c) + v, columnSums + c) }
+                c &+= 8
+            }
+            for j in c..<columns {
+                let v = output[offset &+ j] > 0 ? dy[offset &+ j] : 0
+                dx[offset &+ j] = v
+                columnSums?[j] += v
+            }
+        }
+    }
 }

@@ -26,6 +26,21 @@ enum ReductionKernel {
         }
     }
 
+    /// Adds the column sums of a row-major `[rows, columns]` block to `sums`.
+    static func addColumnSums(
+        _ p: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>
+    ) {
+        for r in 0..<rows {
+            let row = p + r &* columns
+            var c = 0
+            while c + 8 <= columns {
+                store8(load8(sums + c) + load8(row + c), sums + c)
+                c &+= 8
+            }
+            for j in c..<columns { sums[j] += row[j] }
+        }
+    }
+
     /// A vectorized sum of `count` contiguous floats (several accumulators).
     @inline(__always)
     static func sumContiguous(_ p: UnsafePointer<Float>, _ count: Int) -> Float {

@@ -47,8 +47,8 @@ func conv2d(
                     var scratch =
                         blocks.pointwise
                         ? []
-                        : [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
-                            c = blocks.maximumRows * k
+                        : [Float](unsafeUninitializedCapacity: blocks.scratchCount) { _, c in
+                            c = blocks.scratchCount
                         }
                     scratch.withUnsafeMutableBufferPointer { buffer in
                         for block in range {
@@ -66,48 +66,73 @@ func conv2d(
         }
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
-        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
+    return Tensor.recording(result, inputs: inputs) { dy, tracked in
         let threads = Swift.min(Cortex.threadCount, blocks.count)
+        let wantsBias = inputs.count == 3 && tracked[2]
         var partialKernelGradients = [Float](repeating: 0, count: tracked[1] ? threads * k * n : 0)
+        var partialBiasGradients = [Float](repeating: 0, count: wantsBias ? threads * n : 0)
         var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in
             c = tracked[0] ? input.count : 0
         }
+        // Per thread: the block's columns, then (with ReLU) the block's masked output gradient.
+        let scratchCount = blocks.scratchCount + (fusingReLU ? blocks.maximumRows * n : 0)
         input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { d in
-                    partialKernelGradients.withUnsafeMutableBufferPointer { partials in
-                        dx.withUnsafeMutableBufferPointer { dxp in
-                            parallelIndexedChunks(blocks.count) { chunk, range in
-                                var scratch = [Float](unsafeUninitializedCapacity: blocks.maximumRows * k) { _, c in
-                                    c = blocks.maximumRows * k
-                                }
-                                scratch.withUnsafeMutableBufferPointer { buffer in
-                                    for block in range {
-                                        let (images, rows) = blocks.block(block)
-                                        let dyBlock = d.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
-                                        if tracked[1] {
-                                            let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
-                                            // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
-                                            sgemmSingleThreaded(
-                                                true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
-                                                partials.baseAddress! + chunk * k * n, n)
+                    result.withUnsafeBufferPointer { y in
+                        partialKernelGradients.withUnsafeMutableBufferPointer { partials in
+                            partialBiasGradients.withUnsafeMutableBufferPointer { biasPartials in
+                                dx.withUnsafeMutableBufferPointer { dxp in
+                                    parallelIndexedChunks(blocks.count) { chunk, range in
+                                        var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
+                                            c = scratchCount
                                         }
-                                        if tracked[0] {
-                                            let imageSize = g.height * g.width * g.channels
-                                            let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
-                                            if blocks.pointwise {
-                                                // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
-                                                sgemmSingleThreaded(
-                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0,
-                                                    dxImages, k)
-                                            } else {
-                                                // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
-                                                sgemmSingleThreaded(
-                                                    false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n, 0,
-                                                    buffer.baseAddress!, k)
-                                                dxImages.initialize(repeating: 0, count: images.count * imageSize)
-                                                Im2Col.col2im(buffer.baseAddress!, dxp.baseAddress!, g, images: images)
+                                        scratch.withUnsafeMutableBufferPointer { buffer in
+                                            let biasSums = wantsBias ? biasPartials.baseAddress! + chunk * n : nil
+                                            for block in range {
+                                                let (images, rows) = blocks.block(block)
+                                                let offset = images.lowerBound * blocks.rowsPerImage * n
+                                                var dyBlock = d.baseAddress! + offset
+                                                if fusingReLU {
+                                                    // The ReLU mask and the bias gradient in one pass over the block.
+                                                    let masked = buffer.baseAddress! + blocks.scratchCount
+                                                    ElementwiseKernel.reluBackward(
+                                                        dyBlock, output: y.baseAddress! + offset, into: masked,
+                                                        rows: rows,
+                                                        columns: n, columnSums: biasSums)
+                                                    dyBlock = UnsafePointer(masked)
+                                                } else if let biasSums {
+                                                    ReductionKernel.addColumnSums(
+                                                        dyBlock, rows: rows, columns: n, into: biasSums)
+                                                }
+                                                if tracked[1] {
+                                                    let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
+                                                    // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
+                                                    sgemmSingleThreaded(
+                                                        true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
+                                                        partials.baseAddress! + chunk * k * n, n)
+                                                }
+                                                if tracked[0] {
+                                                    let imageSize = g.height * g.width * g.channels
+                                                    let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
+                                                    if blocks.pointwise {
+                                                        // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                                                        sgemmSingleThreaded(
+                                                            false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n,
+                                                            0,
+                                                            dxImages, k)
+                                                    } else {
+                                                        // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
+                                                        sgemmSingleThreaded(
+                                                            false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n,
+                                                            0,
+                                                            buffer.baseAddress!, k)
+                                                        dxImages.initialize(
+                                                            repeating: 0, count: images.count * imageSize)
+                                                        Im2Col.col2im(
+                                                            buffer.baseAddress!, dxp.baseAddress!, g, images: images)
+                                                    }
+                                                }
                                             }
                                         }
                                     }
@@ -128,10 +153,12 @@ func conv2d(
                     }
                 })
         }
-        if inputs.count == 3 && tracked[2] {
+        if wantsBias {
             grads.append(
                 Tensor(uninitializedShape: [n]) { db in
-                    dy.withUnsafeBufferPointer { ReductionKernel.sum($0, db, outer: 1, length: g.positions, inner: n) }
+                    partialBiasGradients.withUnsafeBufferPointer { p in
+                        ReductionKernel.sum(p, db, outer: 1, length: threads, inner: n)
+                    }
                 })
         }
         return grads
@@ -160,6 +187,9 @@ struct ConvolutionBlocks {
     }
 
     var maximumRows: Int { imagesPerBlock * rowsPerImage }
+
+    /// Floats in a per-thread column buffer (the largest block's im2col matrix).
+    var scratchCount: Int { maximumRows * geometry.patchSize }
 
     /// The images of block `index` and its number of output positions.
     func block(_ index: Int) -> (images: Range<Int>, rows: Int) {
