@@ -54,3 +54,22 @@ func parallelIndexedChunks(_ count: Int, minimumPerThread: Int = 1, _ body: (Int
     }
     return threads
 }
+
+/// The number of items per block, at most `largest` (at least 1), for work that threads take
+/// as contiguous runs of blocks: the size that leaves the busiest thread the fewest items,
+/// the largest such size on ties (32 images in blocks of 3 give one thread 18, in blocks of 2
+/// each thread 16).
+func balancedBlockSize(items: Int, largest: Int, threads: Int = Cortex.threadCount) -> Int {
+    // Items on the busiest thread when blocks are split as `parallelIndexedChunks` splits them.
+    func busiest(_ size: Int) -> Int {
+        let blocks = (items + size - 1) / size
+        let chunks = Swift.max(1, Swift.min(threads, blocks))
+        var most = 0
+        for t in 0..<chunks {
+            most = Swift.max(most, Swift.min(blocks * (t + 1) / chunks * size, items) - blocks * t / chunks * size)
+        }
+        return most
+    }
+    let upper = Swift.max(1, Swift.min(items, largest))
+    return (1...upper).min { (busiest($0), -$0) < (busiest($1), -$1) }!
+}

@@ -37,7 +37,7 @@ struct WinogradConvolution {
         tilesY = (g.outHeight + 1) / 2
         tilesX = (g.outWidth + 1) / 2
         let perImage = 16 * tilesY * tilesX * (g.channels + outChannels)
-        imagesPerBlock = Swift.max(1, Swift.min(g.batch, Self.blockFloats / perImage))
+        imagesPerBlock = balancedBlockSize(items: g.batch, largest: Self.blockFloats / perImage)
         blockCount = (g.batch + imagesPerBlock - 1) / imagesPerBlock
     }
 

@@ -179,7 +179,7 @@ struct ConvolutionBlocks {
         rowsPerImage = g.outHeight * g.outWidth
         // About 256 KiB of columns per block (L2-sized), and at least one image.
         let targetRows = Swift.max(64, 65_536 / Swift.max(g.patchSize, 1))
-        imagesPerBlock = Swift.max(1, Swift.min(g.batch, targetRows / Swift.max(rowsPerImage, 1)))
+        imagesPerBlock = balancedBlockSize(items: g.batch, largest: targetRows / Swift.max(rowsPerImage, 1))
         count = (g.batch + imagesPerBlock - 1) / imagesPerBlock
         pointwise =
             g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1
