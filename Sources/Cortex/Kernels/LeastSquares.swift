@@ -117,7 +117,7 @@ enum LeastSquares {
     private static func tallSkinnyR(rows: Int, width: Int, fill: Fill) -> [Double] {
         let blocks = (rows + blockRows - 1) / blockRows
         var stacked = [Double](repeating: 0, count: blocks * width * width)
-        stacked.withUnsafeMutableBufferPointer { r in
+        _ = stacked.withUnsafeMutableBufferPointer { r in
             forEachBlock(rows: rows, width: width, fill: fill) { _, index, data in
                 let count = block(index, rows: rows).count
                 var tau = [Double](repeating: 0, count: width)

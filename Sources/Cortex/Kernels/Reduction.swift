@@ -87,7 +87,7 @@ enum ReductionKernel {
     static func firstNonFinite(_ p: UnsafeBufferPointer<Float>) -> Int? {
         let base = p.baseAddress
         var found = [Int](repeating: Int.max, count: Cortex.threadCount)
-        found.withUnsafeMutableBufferPointer { first in
+        _ = found.withUnsafeMutableBufferPointer { first in
             parallelIndexedChunks(p.count, minimumPerThread: parallelElementThreshold) { chunk, range in
                 // v - v is NaN exactly for NaN and ±inf, and a sum of lanes stays NaN: search
                 // element by element only in a chunk that has one.

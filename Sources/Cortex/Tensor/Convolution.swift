@@ -42,7 +42,7 @@ func conv2d(
     let k = g.patchSize
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { y in
         input.withUnsafeBufferPointer { x in
-            kernel.withUnsafeBufferPointer { w in
+            _ = kernel.withUnsafeBufferPointer { w in
                 parallelIndexedChunks(blocks.count) { _, range in
                     var scratch =
                         blocks.pointwise
@@ -76,7 +76,7 @@ func conv2d(
         }
         // Per thread: the block's columns, then (with ReLU) the block's masked output gradient.
         let scratchCount = blocks.scratchCount + (fusingReLU ? blocks.maximumRows * n : 0)
-        input.withUnsafeBufferPointer { x in
+        _ = input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { d in
                     result.withUnsafeBufferPointer { y in

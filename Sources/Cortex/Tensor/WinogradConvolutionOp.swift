@@ -13,7 +13,7 @@ func winogradConv2d(
     }
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { y in
         input.withUnsafeBufferPointer { x in
-            u.withUnsafeBufferPointer { up in
+            _ = u.withUnsafeBufferPointer { up in
                 (bias?.storage ?? []).withUnsafeBufferPointer { bp in
                     parallelIndexedChunks(plan.blockCount) { _, range in
                         var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
