@@ -152,4 +152,35 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
         checkGradients([x]) { maxPool2d($0[0], poolSize: pool, strides: strides, padding: padding) }
         checkGradients([x]) { avgPool2d($0[0], poolSize: pool, strides: strides, padding: padding) }
     }
+
+    @Test func maxPoolBackwardWritesEveryInputGradient() {
+        // The 2x2 fast path leaves no element of dx unwritten, even with an odd last row and
+        // column that no window covers: start dx as NaN and compare with the reference.
+        let x = random([2, 7, 5, 8], seed: 5)
+        let g = ConvGeometry(inputShape: x.shape, window: (2, 2), strides: (2, 2), padding: .valid, op: "test")
+        #expect(PoolingKernel.maxBackwardCoversInput(g))
+        let y = maxPool2d(x, poolSize: (2, 2))
+        let dy = random(y.shape, seed: 6)
+        var dx = [Float](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in
+                dy.withUnsafeBufferPointer { dp in
+                    dx.withUnsafeMutableBufferPointer {
+                        PoolingKernel.maxBackward(xp.baseAddress!, yp.baseAddress!, dp.baseAddress!, $0.baseAddress!, g)
+                    }
+                }
+            }
+        }
+        let px = Parameter(x)
+        (maxPool2d(px.tensor, poolSize: (2, 2)) * dy).sum().backward()
+        #expect(dx.allSatisfy { !$0.isNaN })
+        expectClose(dx, px.grad!.scalars)
+        // Positions outside every window (row 6, column 4) get zero.
+        for b in 0..<2 {
+            for c in 0..<8 {
+                #expect(dx[((b * 7 + 6) * 5 + 2) * 8 + c] == 0)
+                #expect(dx[((b * 7 + 3) * 5 + 4) * 8 + c] == 0)
+            }
+        }
+    }
 }

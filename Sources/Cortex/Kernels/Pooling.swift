@@ -67,6 +67,15 @@ enum PoolingKernel {
                     let dTop = dx + offset, dBottom = dTop + w * c
                     let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
                     let zero = Float8()
+                    // Inputs that no window covers (an odd last column or row) get zero.
+                    let covered = 2 * g.outWidth * c
+                    if covered < w * c {
+                        (dTop + covered).initialize(repeating: 0, count: w * c - covered)
+                        (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
+                    }
+                    if oy == g.outHeight - 1 && 2 * g.outHeight < h {
+                        (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
+                    }
                     for ox in 0..<g.outWidth {
                         let i = 2 * ox * c, o = ox * c
                         var ch = 0
@@ -132,7 +141,7 @@ enum PoolingKernel {
 
     /// Whether `maxBackward` writes every element of `dx` itself (no zero-fill needed first).
     static func maxBackwardCoversInput(_ g: ConvGeometry) -> Bool {
-        isTwoByTwo(g) && 2 * g.outHeight == g.height && 2 * g.outWidth == g.width
+        isTwoByTwo(g)
     }
 
     /// The input rows (or columns) `lo..<hi` of output position `o`, clipped to the image.
