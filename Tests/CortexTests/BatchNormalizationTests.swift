@@ -69,7 +69,7 @@ import Testing
         }
         // Inference mode is plain tensor arithmetic; its gradient flows too.
         let bn = BatchNormalization()
-        try? bn.build(inputShape: [3])
+        _ = try? bn.build(inputShape: [3])
         checkGradients([random([4, 3], seed: 8)]) { bn($0[0]) }
     }
 }

@@ -19,6 +19,8 @@ struct ConvGeometry: Equatable {
     var patchSize: Int { kernelHeight * kernelWidth * channels }
     /// The number of output positions over the batch (im2col rows).
     var positions: Int { batch * outHeight * outWidth }
+    /// The number of output elements of a pooling (which keeps the channels).
+    var outputCount: Int { positions * channels }
 
     init(inputShape: [Int], window: (Int, Int), strides: (Int, Int), padding: Padding, op: StaticString) {
         precondition(inputShape.count == 4, "\(op): expects NHWC input of rank 4, got \(inputShape)")

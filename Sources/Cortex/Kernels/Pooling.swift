@@ -5,28 +5,7 @@ enum PoolingKernel {
         let (h, w, c) = (g.height, g.width, g.channels)
         // The common 2x2, stride-2, unpadded case: four contiguous channel rows per output.
         if isTwoByTwo(g) {
-            parallelChunks(g.batch * g.outHeight) { rows in
-                for row in rows {
-                    let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
-                    let top = x + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
-                    let out = y + row * g.outWidth * c
-                    for ox in 0..<g.outWidth {
-                        let i = 2 * ox * c, o = ox * c
-                        var ch = 0
-                        while ch + 8 <= c {
-                            let a = max8(load8(top + i + ch), load8(top + i + c + ch))
-                            let d = max8(load8(bottom + i + ch), load8(bottom + i + c + ch))
-                            store8(max8(a, d), out + o + ch)
-                            ch += 8
-                        }
-                        for ch in ch..<c {
-                            let a = Swift.max(top[i + ch], top[i + c + ch])
-                            let d = Swift.max(bottom[i + ch], bottom[i + c + ch])
-                            out[o + ch] = Swift.max(a, d)
-                        }
-                    }
-                }
-            }
+            parallelChunks(g.batch * g.outHeight) { maxForward2x2(x, y, g, rows: $0) }
             return
         }
         parallelChunks(g.batch) { images in
@@ -58,54 +37,7 @@ enum PoolingKernel {
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         if isTwoByTwo(g) {
-            // Disjoint windows: every covered input is written exactly once, branch-free.
-            parallelChunks(g.batch * g.outHeight) { rows in
-                for row in rows {
-                    let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
-                    let offset = ((b * h + 2 * oy) * w) * c
-                    let top = x + offset, bottom = top + w * c
-                    let dTop = dx + offset, dBottom = dTop + w * c
-                    let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
-                    let zero = Float8()
-                    // Inputs that no window covers (an odd last column or row) get zero.
-                    let covered = 2 * g.outWidth * c
-                    if covered < w * c {
-                        (dTop + covered).initialize(repeating: 0, count: w * c - covered)
-                        (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
-                    }
-                    if oy == g.outHeight - 1 && 2 * g.outHeight < h {
-                        (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
-                    }
-                    for ox in 0..<g.outWidth {
-                        let i = 2 * ox * c, o = ox * c
-                        var ch = 0
-                        while ch + 8 <= c {
-                            let target = load8(out + o + ch), d = load8(grad + o + ch)
-                            let first = load8(top + i + ch) .== target
-                            let second = (load8(top + i + c + ch) .== target) .& .!first
-                            let taken = first .| second
-                            let third = (load8(bottom + i + ch) .== target) .& .!taken
-                            let fourth = .!(taken .| third)
-                            store8(zero.replacing(with: d, where: first), dTop + i + ch)
-                            store8(zero.replacing(with: d, where: second), dTop + i + c + ch)
-                            store8(zero.replacing(with: d, where: third), dBottom + i + ch)
-                            store8(zero.replacing(with: d, where: fourth), dBottom + i + c + ch)
-                            ch += 8
-                        }
-                        for ch in ch..<c {
-                            let target = out[o + ch], d = grad[o + ch]
-                            let first = top[i + ch] == target
-                            let second = !first && top[i + c + ch] == target
-                            let third = !first && !second && bottom[i + ch] == target
-                            let fourth = !first && !second && !third
-                            dTop[i + ch] = first ? d : 0
-                            dTop[i + c + ch] = second ? d : 0
-                            dBottom[i + ch] = third ? d : 0
-                            dBottom[i + c + ch] = fourth ? d : 0
-                        }
-                    }
-                }
-            }
+            parallelChunks(g.batch * g.outHeight) { maxBackward2x2(x, y, dy, dx, g, rows: $0, reluMask: false) }
             return
         }
         parallelChunks(g.batch) { images in
@@ -128,6 +60,92 @@ enum PoolingKernel {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// The 2x2 fast path of `maxForward` for output rows `rows` (index `b * outHeight + oy`).
+    static func maxForward2x2(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>
+    ) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        for row in rows {
+            let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+            let top = x + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
+            let out = y + row * g.outWidth * c
+            for ox in 0..<g.outWidth {
+                let i = 2 * ox * c, o = ox * c
+                var ch = 0
+                while ch + 8 <= c {
+                    let a = max8(load8(top + i + ch), load8(top + i + c + ch))
+                    let d = max8(load8(bottom + i + ch), load8(bottom + i + c + ch))
+                    store8(max8(a, d), out + o + ch)
+                    ch += 8
+                }
+                for ch in ch..<c {
+                    let a = Swift.max(top[i + ch], top[i + c + ch])
+                    let d = Swift.max(bottom[i + ch], bottom[i + c + ch])
+                    out[o + ch] = Swift.max(a, d)
+                }
+            }
+        }
+    }
+
+    /// The 2x2 fast path of `maxBackward` for output rows `rows`: disjoint windows, so every
+    /// input is written exactly once, branch-free (inputs no window covers get zero). With
+    /// `reluMask`, gradients of windows whose maximum is not positive are dropped too: when
+    /// the pooled input is a ReLU output, this is the ReLU's backward pass as well.
+    static func maxBackward2x2(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, reluMask: Bool
+    ) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        for row in rows {
+            let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+            let offset = ((b * h + 2 * oy) * w) * c
+            let top = x + offset, bottom = top + w * c
+            let dTop = dx + offset, dBottom = dTop + w * c
+            let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
+            let zero = Float8()
+            // Inputs that no window covers (an odd last column or row) get zero.
+            let covered = 2 * g.outWidth * c
+            if covered < w * c {
+                (dTop + covered).initialize(repeating: 0, count: w * c - covered)
+                (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
+            }
+            if oy == g.outHeight - 1 && 2 * g.outHeight < h {
+                (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
+            }
+            for ox in 0..<g.outWidth {
+                let i = 2 * ox * c, o = ox * c
+                var ch = 0
+                while ch + 8 <= c {
+                    let target = load8(out + o + ch)
+                    var d = load8(grad + o + ch)
+                    if reluMask { d = zero.replacing(with: d, where: target .> zero) }
+                    let first = load8(top + i + ch) .== target
+                    let second = (load8(top + i + c + ch) .== target) .& .!first
+                    let taken = first .| second
+                    let third = (load8(bottom + i + ch) .== target) .& .!taken
+                    let fourth = .!(taken .| third)
+                    store8(zero.replacing(with: d, where: first), dTop + i + ch)
+                    store8(zero.replacing(with: d, where: second), dTop + i + c + ch)
+                    store8(zero.replacing(with: d, where: third), dBottom + i + ch)
+                    store8(zero.replacing(with: d, where: fourth), dBottom + i + c + ch)
+                    ch += 8
+                }
+                for ch in ch..<c {
+                    let target = out[o + ch]
+                    let d = reluMask && !(target > 0) ? 0 : grad[o + ch]
+                    let first = top[i + ch] == target
+                    let second = !first && top[i + c + ch] == target
+                    let third = !first && !second && bottom[i + ch] == target
+                    let fourth = !first && !second && !third
+                    dTop[i + ch] = first ? d : 0
+                    dTop[i + c + ch] = second ? d : 0
+                    dBottom[i + ch] = third ? d : 0
+                    dBottom[i + c + ch] = fourth ? d : 0
                 }
             }
         }

@@ -85,4 +85,22 @@ public final class Conv2D: Layer {
             fusingReLU: activation == .relu)
         return activation == .relu ? output : activation(output)
     }
+
+    /// `pool(self(input))` as one op, when this layer's activation is ReLU or linear and `pool`
+    /// is a 2x2, stride-2, unpadded max pooling that fits the output; nil otherwise. The same
+    /// values and gradients as the two layers, with the pooling done while each block of the
+    /// output is in cache (`Sequential` calls this for such pairs).
+    func callAsFunction(_ input: Tensor, fusingMaxPooling pool: MaxPooling2D) -> Tensor? {
+        guard activation == .relu || activation == .linear,
+            ConvolutionPooling.fuses(poolSize: pool.poolSize, strides: pool.strides, padding: pool.padding),
+            input.rank == 4,
+            (try? build(inputShape: Array(input.shape.dropFirst()))) != nil,
+            let shape = try? outputShape(forInputShape: Array(input.shape.dropFirst())),
+            shape[0] >= 2 && shape[1] >= 2,
+            (try? pool.build(inputShape: shape)) != nil
+        else { return nil }
+        return conv2d(
+            input, kernel.tensor, bias: bias?.tensor, strides: strides, padding: padding,
+            fusingReLU: activation == .relu, maxPooling: true)
+    }
 }

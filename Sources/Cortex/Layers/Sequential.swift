@@ -37,7 +37,22 @@ public final class Sequential: Module {
     public override class var baseName: String { "sequential" }
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { x, layer in layer(x) }
+        var x = input
+        var index = 0
+        while index < layers.count {
+            // A convolution followed by 2x2 max pooling runs as one fused op when it can.
+            if index + 1 < layers.count, let convolution = layers[index] as? Conv2D,
+                let pool = layers[index + 1] as? MaxPooling2D,
+                let pooled = convolution(x, fusingMaxPooling: pool)
+            {
+                x = pooled
+                index += 2
+            } else {
+                x = layers[index](x)
+                index += 1
+            }
+        }
+        return x
     }
 
     /// Validates the whole chain for per-example input `inputShape` and creates every layer's

@@ -21,10 +21,11 @@ public func conv2d(
 /// back with col2im.
 ///
 /// 3x3 stride-1 convolutions with enough channels run through Winograd F(2x2, 3x3) instead
-/// (`winogradConv2d`), unless `allowWinograd` is false.
+/// (`winogradConv2d`), unless `allowWinograd` is false. With `maxPooling`, the result is the
+/// 2x2 max pooling of the convolution (see `ConvolutionPooling`).
 func conv2d(
     _ input: Tensor, _ kernel: Tensor, bias: Tensor?, strides: (Int, Int), padding: Padding, fusingReLU: Bool,
-    allowWinograd: Bool = true
+    maxPooling: Bool = false, allowWinograd: Bool = true
 ) -> Tensor {
     precondition(kernel.rank == 4, "conv2d: kernel must be [kh, kw, cin, cout], got \(kernel.shape)")
     let g = ConvGeometry(
@@ -36,29 +37,37 @@ func conv2d(
     let n = kernel.shape[3]
     if let bias { precondition(bias.shape == [n], "conv2d: bias \(bias.shape) must be [\(n)]") }
     if allowWinograd && WinogradConvolution.applies(g, outChannels: n) {
-        return winogradConv2d(input, kernel, bias: bias, geometry: g, fusingReLU: fusingReLU)
+        return winogradConv2d(
+            input, kernel, bias: bias, geometry: g, fusingReLU: fusingReLU, maxPooling: maxPooling)
     }
     let blocks = ConvolutionBlocks(g)
     let k = g.patchSize
+    let pooling = maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, n]) : nil
+    var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
+        c = pooling?.geometry.outputCount ?? 0
+    }
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { y in
-        input.withUnsafeBufferPointer { x in
-            _ = kernel.withUnsafeBufferPointer { w in
-                parallelIndexedChunks(blocks.count) { _, range in
-                    var scratch =
-                        blocks.pointwise
-                        ? []
-                        : [Float](unsafeUninitializedCapacity: blocks.scratchCount) { _, c in
-                            c = blocks.scratchCount
-                        }
-                    scratch.withUnsafeMutableBufferPointer { buffer in
-                        for block in range {
-                            let (images, rows) = blocks.block(block)
-                            let out = y.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
-                            let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
-                            // M = output positions of the block, N = output channels, K = kh * kw * cin.
-                            sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
-                            // Bias and ReLU in one pass over the block's output, while it is in cache.
-                            ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
+        pooled.withUnsafeMutableBufferPointer { pooledBuffer in
+            input.withUnsafeBufferPointer { x in
+                _ = kernel.withUnsafeBufferPointer { w in
+                    parallelIndexedChunks(blocks.count) { _, range in
+                        var scratch =
+                            blocks.pointwise
+                            ? []
+                            : [Float](unsafeUninitializedCapacity: blocks.scratchCount) { _, c in
+                                c = blocks.scratchCount
+                            }
+                        scratch.withUnsafeMutableBufferPointer { buffer in
+                            for block in range {
+                                let (images, rows) = blocks.block(block)
+                                let out = y.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
+                                let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
+                                // M = output positions of the block, N = output channels, K = kh * kw * cin.
+                                sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
+                                // Bias and ReLU in one pass over the block's output, while it is in cache.
+                                ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
+                                pooling?.pool(y.baseAddress!, into: pooledBuffer.baseAddress!, images: images)
+                            }
                         }
                     }
                 }
@@ -66,7 +75,8 @@ func conv2d(
         }
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    return Tensor.recording(result, inputs: inputs) { dy, tracked in
+    let output = pooling.map { Tensor(shape: $0.outputShape, storage: pooled) } ?? result
+    return Tensor.recording(output, inputs: inputs) { dy, tracked in
         let threads = Swift.min(Cortex.threadCount, blocks.count)
         let wantsBias = inputs.count == 3 && tracked[2]
         var partialKernelGradients = [Float](repeating: 0, count: tracked[1] ? threads * k * n : 0)
@@ -74,63 +84,82 @@ func conv2d(
         var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? input.count : 0) { _, c in
             c = tracked[0] ? input.count : 0
         }
-        // Per thread: the block's columns, then (with ReLU) the block's masked output gradient.
-        let scratchCount = blocks.scratchCount + (fusingReLU ? blocks.maximumRows * n : 0)
+        // Per thread: the block's columns, then (with ReLU or pooling) the block's output gradient.
+        let rebuildsGradient = fusingReLU || pooling != nil
+        let scratchCount = blocks.scratchCount + (rebuildsGradient ? blocks.maximumRows * n : 0)
         _ = input.withUnsafeBufferPointer { x in
             kernel.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { d in
                     result.withUnsafeBufferPointer { y in
-                        partialKernelGradients.withUnsafeMutableBufferPointer { partials in
-                            partialBiasGradients.withUnsafeMutableBufferPointer { biasPartials in
-                                dx.withUnsafeMutableBufferPointer { dxp in
-                                    parallelIndexedChunks(blocks.count) { chunk, range in
-                                        var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
-                                            c = scratchCount
-                                        }
-                                        scratch.withUnsafeMutableBufferPointer { buffer in
-                                            let biasSums = wantsBias ? biasPartials.baseAddress! + chunk * n : nil
-                                            for block in range {
-                                                let (images, rows) = blocks.block(block)
-                                                let offset = images.lowerBound * blocks.rowsPerImage * n
-                                                var dyBlock = d.baseAddress! + offset
-                                                if fusingReLU {
-                                                    // The ReLU mask and the bias gradient in one pass over the block.
-                                                    let masked = buffer.baseAddress! + blocks.scratchCount
-                                                    ElementwiseKernel.reluBackward(
-                                                        dyBlock, output: y.baseAddress! + offset, into: masked,
-                                                        rows: rows,
-                                                        columns: n, columnSums: biasSums)
-                                                    dyBlock = UnsafePointer(masked)
-                                                } else if let biasSums {
-                                                    ReductionKernel.addColumnSums(
-                                                        dyBlock, rows: rows, columns: n, into: biasSums)
-                                                }
-                                                if tracked[1] {
-                                                    let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
-                                                    // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
-                                                    sgemmSingleThreaded(
-                                                        true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
-                                                        partials.baseAddress! + chunk * k * n, n)
-                                                }
-                                                if tracked[0] {
-                                                    let imageSize = g.height * g.width * g.channels
-                                                    let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
-                                                    if blocks.pointwise {
-                                                        // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                        output.withUnsafeBufferPointer { pooledOutput in
+                            partialKernelGradients.withUnsafeMutableBufferPointer { partials in
+                                partialBiasGradients.withUnsafeMutableBufferPointer { biasPartials in
+                                    dx.withUnsafeMutableBufferPointer { dxp in
+                                        parallelIndexedChunks(blocks.count) { chunk, range in
+                                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
+                                                c = scratchCount
+                                            }
+                                            scratch.withUnsafeMutableBufferPointer { buffer in
+                                                let biasSums = wantsBias ? biasPartials.baseAddress! + chunk * n : nil
+                                                for block in range {
+                                                    let (images, rows) = blocks.block(block)
+                                                    let offset = images.lowerBound * blocks.rowsPerImage * n
+                                                    var dyBlock = d.baseAddress! + offset
+                                                    if let pooling {
+                                                        // Unpooling, the ReLU mask and the bias gradient, per block.
+                                                        let block = buffer.baseAddress! + blocks.scratchCount
+                                                        pooling.unpool(
+                                                            y.baseAddress!, pooled: pooledOutput.baseAddress!,
+                                                            pooledGradient: d.baseAddress!, images: images, into: block,
+                                                            reluMask: fusingReLU)
+                                                        if let biasSums {
+                                                            ReductionKernel.addColumnSums(
+                                                                block, rows: rows, columns: n, into: biasSums)
+                                                        }
+                                                        dyBlock = UnsafePointer(block)
+                                                    } else if fusingReLU {
+                                                        // The ReLU mask and the bias gradient in one pass over the block.
+                                                        let masked = buffer.baseAddress! + blocks.scratchCount
+                                                        ElementwiseKernel.reluBackward(
+                                                            dyBlock, output: y.baseAddress! + offset, into: masked,
+                                                            rows: rows,
+                                                            columns: n, columnSums: biasSums)
+                                                        dyBlock = UnsafePointer(masked)
+                                                    } else if let biasSums {
+                                                        ReductionKernel.addColumnSums(
+                                                            dyBlock, rows: rows, columns: n, into: biasSums)
+                                                    }
+                                                    if tracked[1] {
+                                                        let col = blocks.columns(
+                                                            x.baseAddress!, images, buffer.baseAddress)
+                                                        // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
                                                         sgemmSingleThreaded(
-                                                            false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n,
-                                                            0,
-                                                            dxImages, k)
-                                                    } else {
-                                                        // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
-                                                        sgemmSingleThreaded(
-                                                            false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!, n,
-                                                            0,
-                                                            buffer.baseAddress!, k)
-                                                        dxImages.initialize(
-                                                            repeating: 0, count: images.count * imageSize)
-                                                        Im2Col.col2im(
-                                                            buffer.baseAddress!, dxp.baseAddress!, g, images: images)
+                                                            true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
+                                                            partials.baseAddress! + chunk * k * n, n)
+                                                    }
+                                                    if tracked[0] {
+                                                        let imageSize = g.height * g.width * g.channels
+                                                        let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
+                                                        if blocks.pointwise {
+                                                            // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                                                            sgemmSingleThreaded(
+                                                                false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!,
+                                                                n,
+                                                                0,
+                                                                dxImages, k)
+                                                        } else {
+                                                            // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
+                                                            sgemmSingleThreaded(
+                                                                false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!,
+                                                                n,
+                                                                0,
+                                                                buffer.baseAddress!, k)
+                                                            dxImages.initialize(
+                                                                repeating: 0, count: images.count * imageSize)
+                                                            Im2Col.col2im(
+                                                                buffer.baseAddress!, dxp.baseAddress!, g, images: images
+                                                            )
+                                                        }
                                                     }
                                                 }
                                             }

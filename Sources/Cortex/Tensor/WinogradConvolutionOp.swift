@@ -1,8 +1,9 @@
 /// `conv2d` through Winograd F(2x2, 3x3) (see `WinogradConvolution`), for the geometries where
 /// `WinogradConvolution.applies`. The batch is split into blocks of whole images over threads;
-/// each block's transforms and 16 GEMMs run on one thread in its own scratch buffer.
+/// each block's transforms and 16 GEMMs run on one thread in its own scratch buffer. With
+/// `maxPooling`, the result is the 2x2 max pooling of the convolution (`ConvolutionPooling`).
 func winogradConv2d(
-    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, geometry g: ConvGeometry, fusingReLU: Bool
+    _ input: Tensor, _ kernel: Tensor, bias: Tensor?, geometry g: ConvGeometry, fusingReLU: Bool, maxPooling: Bool
 ) -> Tensor {
     let (cin, cout) = (g.channels, kernel.shape[3])
     let plan = WinogradConvolution(g, outChannels: cout)
@@ -11,27 +12,36 @@ func winogradConv2d(
     kernel.withUnsafeBufferPointer { w in
         u.withUnsafeMutableBufferPointer { plan.transformKernel(w.baseAddress!, $0.baseAddress!) }
     }
+    let pooling =
+        maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, cout]) : nil
+    var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
+        c = pooling?.geometry.outputCount ?? 0
+    }
     let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { y in
-        input.withUnsafeBufferPointer { x in
-            _ = u.withUnsafeBufferPointer { up in
-                (bias?.storage ?? []).withUnsafeBufferPointer { bp in
-                    parallelIndexedChunks(plan.blockCount) { _, range in
-                        var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
-                            c = plan.scratchCount
-                        }
-                        scratch.withUnsafeMutableBufferPointer { buffer in
-                            let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
-                            for block in range {
-                                let images = plan.block(block)
-                                let tiles = images.count * plan.tilesPerImage
-                                plan.transformInput(x.baseAddress!, images: images, v)
-                                // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
-                                WinogradConvolution.multiply(
-                                    false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout, 0, m,
-                                    tiles * cout)
-                                plan.transformOutput(
-                                    m, images: images, y.baseAddress!, bias: bias == nil ? nil : bp.baseAddress,
-                                    relu: fusingReLU)
+        pooled.withUnsafeMutableBufferPointer { pooledBuffer in
+            input.withUnsafeBufferPointer { x in
+                _ = u.withUnsafeBufferPointer { up in
+                    (bias?.storage ?? []).withUnsafeBufferPointer { bp in
+                        parallelIndexedChunks(plan.blockCount) { _, range in
+                            var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
+                                c = plan.scratchCount
+                            }
+                            scratch.withUnsafeMutableBufferPointer { buffer in
+                                let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
+                                for block in range {
+                                    let images = plan.block(block)
+                                    let tiles = images.count * plan.tilesPerImage
+                                    plan.transformInput(x.baseAddress!, images: images, v)
+                                    // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
+                                    WinogradConvolution.multiply(
+                                        false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout, 0,
+                                        m,
+                                        tiles * cout)
+                                    plan.transformOutput(
+                                        m, images: images, y.baseAddress!, bias: bias == nil ? nil : bp.baseAddress,
+                                        relu: fusingReLU)
+                                    pooling?.pool(y.baseAddress!, into: pooledBuffer.baseAddress!, images: images)
+                                }
                             }
                         }
                     }
@@ -40,7 +50,10 @@ func winogradConv2d(
         }
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
+    let output = pooling.map { Tensor(shape: $0.outputShape, storage: pooled) } ?? result
+    return Tensor.recording(output, inputs: inputs) { outputGradient, tracked in
+        // With pooling, each block's output gradient is rebuilt (unpooled, ReLU-masked) after the scratch.
+        let gradientBlock = pooling == nil ? 0 : plan.imagesPerBlock * g.outHeight * g.outWidth * cout
         let transformedSize = 16 * cin * cout
         let wantsBias = inputs.count == 3 && tracked[2]
         var partials = [Float](repeating: 0, count: tracked[1] ? Cortex.threadCount * transformedSize : 0)
@@ -52,43 +65,61 @@ func winogradConv2d(
         input.withUnsafeBufferPointer { x in
             outputGradient.withUnsafeBufferPointer { d in
                 result.withUnsafeBufferPointer { yp in
-                    u.withUnsafeBufferPointer { up in
-                        biasPartials.withUnsafeMutableBufferPointer { biasPartial in
-                            partials.withUnsafeMutableBufferPointer { partial in
-                                dx.withUnsafeMutableBufferPointer { dxp in
-                                    chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
-                                        var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
-                                            c = plan.scratchCount
-                                        }
-                                        scratch.withUnsafeMutableBufferPointer { buffer in
-                                            let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
-                                            for block in range {
-                                                let images = plan.block(block)
-                                                let tiles = images.count * plan.tilesPerImage
-                                                // The ReLU mask and the bias gradient come with the transform.
-                                                plan.transformOutputGradient(
-                                                    d.baseAddress!, reluOutput: fusingReLU ? yp.baseAddress : nil,
-                                                    images: images, dm,
-                                                    biasGradient: wantsBias
-                                                        ? biasPartial.baseAddress! + chunk * cout : nil)
-                                                if tracked[1] {
-                                                    // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
-                                                    plan.transformInput(x.baseAddress!, images: images, v)
-                                                    WinogradConvolution.multiply(
-                                                        true, false, cin, cout, tiles, v, tiles * cin, dm, tiles * cout,
-                                                        1,
-                                                        partial.baseAddress! + chunk * transformedSize, cin * cout)
-                                                }
-                                                if tracked[0] {
-                                                    // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
-                                                    WinogradConvolution.multiply(
-                                                        false, true, tiles, cin, cout, dm, tiles * cout,
-                                                        up.baseAddress!,
-                                                        cin * cout, 0, v, tiles * cin)
-                                                    let imageSize = g.height * g.width * cin
-                                                    (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
-                                                        repeating: 0, count: images.count * imageSize)
-                                                    plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                    output.withUnsafeBufferPointer { pooledOutput in
+                        u.withUnsafeBufferPointer { up in
+                            biasPartials.withUnsafeMutableBufferPointer { biasPartial in
+                                partials.withUnsafeMutableBufferPointer { partial in
+                                    dx.withUnsafeMutableBufferPointer { dxp in
+                                        chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
+                                            let scratchCount = plan.scratchCount + gradientBlock
+                                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
+                                                c = scratchCount
+                                            }
+                                            scratch.withUnsafeMutableBufferPointer { buffer in
+                                                let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
+                                                for block in range {
+                                                    let images = plan.block(block)
+                                                    let tiles = images.count * plan.tilesPerImage
+                                                    var gradient = d.baseAddress!
+                                                    if let pooling {
+                                                        // The block's output gradient (ReLU mask included), shifted
+                                                        // so that absolute image indices land in the buffer.
+                                                        let rebuilt = buffer.baseAddress! + plan.scratchCount
+                                                        pooling.unpool(
+                                                            yp.baseAddress!, pooled: pooledOutput.baseAddress!,
+                                                            pooledGradient: d.baseAddress!, images: images,
+                                                            into: rebuilt,
+                                                            reluMask: fusingReLU)
+                                                        gradient = UnsafePointer(
+                                                            rebuilt - images.lowerBound * pooling.imageSize)
+                                                    }
+                                                    // The ReLU mask and the bias gradient come with the transform.
+                                                    plan.transformOutputGradient(
+                                                        gradient,
+                                                        reluOutput: fusingReLU && pooling == nil ? yp.baseAddress : nil,
+                                                        images: images, dm,
+                                                        biasGradient: wantsBias
+                                                            ? biasPartial.baseAddress! + chunk * cout : nil)
+                                                    if tracked[1] {
+                                                        // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
+                                                        plan.transformInput(x.baseAddress!, images: images, v)
+                                                        WinogradConvolution.multiply(
+                                                            true, false, cin, cout, tiles, v, tiles * cin, dm,
+                                                            tiles * cout,
+                                                            1,
+                                                            partial.baseAddress! + chunk * transformedSize, cin * cout)
+                                                    }
+                                                    if tracked[0] {
+                                                        // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
+                                                        WinogradConvolution.multiply(
+                                                            false, true, tiles, cin, cout, dm, tiles * cout,
+                                                            up.baseAddress!,
+                                                            cin * cout, 0, v, tiles * cin)
+                                                        let imageSize = g.height * g.width * cin
+                                                        (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
+                                                            repeating: 0, count: images.count * imageSize)
+                                                        plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                                                    }
                                                 }
                                             }
                                         }

@@ -1,0 +1,45 @@
+/// A 2x2, stride-2 max pooling fused after a convolution (`Conv2D` then `MaxPooling2D` in a
+/// `Sequential`). Each block of images is pooled right after the convolution wrote it, while
+/// it is in cache; in the backward pass each block's output gradient is rebuilt from the pooled
+/// gradient into a per-thread buffer, with the ReLU mask, instead of passing a batch-sized
+/// gradient between two ops.
+struct ConvolutionPooling {
+    /// The pooling's geometry over the convolution's output.
+    let geometry: ConvGeometry
+
+    init(convolutionOutputShape shape: [Int]) {
+        geometry = ConvGeometry(inputShape: shape, window: (2, 2), strides: (2, 2), padding: .valid, op: "maxPool2d")
+        precondition(PoolingKernel.isTwoByTwo(geometry), "fused pooling needs a 2x2 window inside \(shape)")
+    }
+
+    /// Whether a pooling layer's settings are the ones this fusion computes.
+    static func fuses(poolSize: (Int, Int), strides: (Int, Int), padding: Padding) -> Bool {
+        poolSize == (2, 2) && strides == (2, 2) && padding == .valid
+    }
+
+    var outputShape: [Int] { [geometry.batch, geometry.outHeight, geometry.outWidth, geometry.channels] }
+
+    /// Floats per image of the convolution's output.
+    var imageSize: Int { geometry.height * geometry.width * geometry.channels }
+
+    /// Pools images `images` of `output` into `pooled` (both whole-batch buffers).
+    func pool(_ output: UnsafePointer<Float>, into pooled: UnsafeMutablePointer<Float>, images: Range<Int>) {
+        PoolingKernel.maxForward2x2(output, pooled, geometry, rows: rows(images))
+    }
+
+    /// Writes the output gradient of images `images` into `buffer` (which starts at the first
+    /// of them), from the pooled gradient; with `reluMask`, the ReLU's backward pass too.
+    func unpool(
+        _ output: UnsafePointer<Float>, pooled: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
+        images: Range<Int>, into buffer: UnsafeMutablePointer<Float>, reluMask: Bool
+    ) {
+        // The kernel indexes by absolute image; shift the buffer so that image `lowerBound` lands at its start.
+        PoolingKernel.maxBackward2x2(
+            output, pooled, pooledGradient, buffer - images.lowerBound * imageSize, geometry, rows: rows(images),
+            reluMask: reluMask)
+    }
+
+    private func rows(_ images: Range<Int>) -> Range<Int> {
+        images.lowerBound * geometry.outHeight..<images.upperBound * geometry.outHeight
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+
+@testable import Cortex
+
+@Suite struct ConvolutionPoolingTests {
+    /// The fused op against `maxPool2d(conv2d(...))`: output and all gradients.
+    func expectMatchesSeparateOps(
+        _ xShape: [Int], kernel: Int, cout: Int, padding: Padding, relu: Bool, winograd: Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let x = random(xShape, seed: 1), k = random([kernel, kernel, xShape[3], cout], seed: 2)
+        let b = random([cout], seed: 3)
+        var outputs: [Tensor] = [], gradients: [[Tensor]] = []
+        for fused in [true, false] {
+            let px = Parameter(x), pk = Parameter(k), pb = Parameter(b)
+            let y =
+                fused
+                ? conv2d(
+                    px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding, fusingReLU: relu,
+                    maxPooling: true, allowWinograd: winograd)
+                : maxPool2d(
+                    conv2d(
+                        px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding, fusingReLU: relu,
+                        allowWinograd: winograd), poolSize: (2, 2))
+            (y * random(y.shape, seed: 4)).sum().backward()
+            outputs.append(y)
+            gradients.append([px.grad!, pk.grad!, pb.grad!])
+        }
+        expectClose(outputs[0], outputs[1], tolerance: 0, sourceLocation: sourceLocation)
+        for (f, s) in zip(gradients[0], gradients[1]) {
+            expectClose(f, s, tolerance: 1e-6, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: [(Padding.valid, true), (.valid, false), (.same, true)])
+    func im2colPathMatchesSeparateOps(padding: Padding, relu: Bool) {
+        // 7x6 valid output 5x4: an odd row that no pooling window covers.
+        expectMatchesSeparateOps([3, 7, 6, 3], kernel: 3, cout: 5, padding: padding, relu: relu, winograd: false)
+    }
+
+    @Test(arguments: [(Padding.valid, true), (.valid, false), (.same, true)])
+    func winogradPathMatchesSeparateOps(padding: Padding, relu: Bool) {
+        expectMatchesSeparateOps([3, 9, 8, 16], kernel: 3, cout: 16, padding: padding, relu: relu, winograd: true)
+    }
+
+    @Test func severalBlocksAcrossThreads() {
+        expectMatchesSeparateOps([9, 20, 20, 32], kernel: 3, cout: 64, padding: .valid, relu: true, winograd: true)
+        expectMatchesSeparateOps([9, 20, 20, 3], kernel: 3, cout: 32, padding: .valid, relu: true, winograd: false)
+    }
+
+    @Test func gradientsMatchFiniteDifferences() {
+        checkGradients(
+            [random([2, 6, 7, 2], seed: 5), random([3, 3, 2, 3], seed: 6), random([3], seed: 7)], step: 1e-3
+        ) {
+            conv2d($0[0], $0[1], bias: $0[2], strides: (1, 1), padding: .same, fusingReLU: true, maxPooling: true)
+        }
+    }
+
+    @Test func sequentialFusesOnlyWhatItCan() throws {
+        // Fused pairs (ReLU and linear convolutions) and an unfusable one (3x3 pooling) give
+        // the same outputs and gradients as calling the layers one by one.
+        let model = Sequential(seed: 3) {
+            Conv2D(filters: 16, kernelSize: 3, activation: .relu)
+            MaxPooling2D(poolSize: 2)
+            Conv2D(filters: 16, kernelSize: 3)
+            MaxPooling2D(poolSize: 2)
+            Conv2D(filters: 8, kernelSize: 1, activation: .tanh)
+            MaxPooling2D(poolSize: 2)
+            Flatten()
+            Dense(units: 3)
+        }
+        let x = random([4, 22, 22, 3], seed: 8)
+        let fused = model(x)
+        (fused * random(fused.shape, seed: 9)).sum().backward()
+        let fusedGradients = model.parameters.map { $0.grad! }
+        for parameter in model.parameters { parameter.zeroGrad() }
+        let separate = model.layers.reduce(x) { $1($0) }
+        (separate * random(separate.shape, seed: 9)).sum().backward()
+        expectClose(fused, separate, tolerance: 0)
+        for (f, p) in zip(fusedGradients, model.parameters) { expectClose(f, p.grad!, tolerance: 1e-6) }
+        let conv = model.layers[0] as! Conv2D
+        #expect(conv(x, fusingMaxPooling: model.layers[1] as! MaxPooling2D) != nil)
+        #expect(conv(x, fusingMaxPooling: MaxPooling2D(poolSize: 3)) == nil)
+        #expect((model.layers[4] as! Conv2D)(fused, fusingMaxPooling: MaxPooling2D(poolSize: 2)) == nil)
+    }
+}
