@@ -83,4 +83,20 @@ import Testing
         #expect(conv(x, fusingMaxPooling: MaxPooling2D(poolSize: 3)) == nil)
         #expect((model.layers[4] as! Conv2D)(fused, fusingMaxPooling: MaxPooling2D(poolSize: 2)) == nil)
     }
+
+    @Test(arguments: [false, true])
+    func inferenceSkipsTheFullOutput(winograd: Bool) {
+        // Without gradients the convolution output lives only in per-thread block buffers.
+        let shape = winograd ? [9, 20, 20, 32] : [9, 20, 20, 3]
+        let x = random(shape, seed: 1), k = random([3, 3, shape[3], 64], seed: 2), b = random([64], seed: 3)
+        let fused = withoutGradients {
+            conv2d(
+                x, k, bias: b, strides: (1, 1), padding: .same, fusingReLU: true, maxPooling: true,
+                allowWinograd: winograd)
+        }
+        let separate = maxPool2d(
+            conv2d(x, k, bias: b, strides: (1, 1), padding: .same, fusingReLU: true, allowWinograd: winograd),
+            poolSize: (2, 2))
+        expectClose(fused, separate, tolerance: 0)
+    }
 }

@@ -27,6 +27,12 @@ extension Tensor {
     /// `backward` receives the output gradient and a mask of which inputs are tracked, and
     /// returns a gradient for each tracked input, in order (untracked ones are skipped).
     @inline(__always)
+    /// Whether `recording` with these inputs will attach a node (so the op must keep what its
+    /// backward pass needs).
+    static func willRecord(inputs: [Tensor]) -> Bool {
+        GradientMode.isRecording && inputs.contains { $0.node != nil }
+    }
+
     static func recording(
         _ result: Tensor, inputs: [Tensor], backward: @escaping (Tensor, [Bool]) -> [Tensor]
     ) -> Tensor {

@@ -46,27 +46,31 @@ func conv2d(
     var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
         c = pooling?.geometry.outputCount ?? 0
     }
-    let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { y in
+    let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
+    // Pooled without gradients (inference), the full convolution output is never stored: each
+    // block goes through a per-thread buffer.
+    let keepsOutput = pooling == nil || Tensor.willRecord(inputs: inputs)
+    let blockOutput = keepsOutput ? 0 : blocks.maximumRows * n
+    func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
             input.withUnsafeBufferPointer { x in
                 _ = kernel.withUnsafeBufferPointer { w in
                     parallelIndexedChunks(blocks.count) { _, range in
-                        var scratch =
-                            blocks.pointwise
-                            ? []
-                            : [Float](unsafeUninitializedCapacity: blocks.scratchCount) { _, c in
-                                c = blocks.scratchCount
-                            }
+                        let scratchCount = (blocks.pointwise ? 0 : blocks.scratchCount) + blockOutput
+                        var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in c = scratchCount }
                         scratch.withUnsafeMutableBufferPointer { buffer in
                             for block in range {
                                 let (images, rows) = blocks.block(block)
-                                let out = y.baseAddress! + images.lowerBound * blocks.rowsPerImage * n
+                                let offset = images.lowerBound * blocks.rowsPerImage * n
+                                // `base` addresses the batch's output by absolute image index.
+                                let base = y ?? buffer.baseAddress! + (scratchCount - blockOutput) - offset
+                                let out = base + offset
                                 let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
                                 // M = output positions of the block, N = output channels, K = kh * kw * cin.
                                 sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
                                 // Bias and ReLU in one pass over the block's output, while it is in cache.
                                 ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
-                                pooling?.pool(y.baseAddress!, into: pooledBuffer.baseAddress!, images: images)
+                                pooling?.pool(base, into: pooledBuffer.baseAddress!, images: images)
                             }
                         }
                     }
@@ -74,7 +78,13 @@ func conv2d(
             }
         }
     }
-    let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
+    let result: Tensor
+    if keepsOutput {
+        result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, n]) { run($0.baseAddress!) }
+    } else {
+        run(nil)
+        result = Tensor(zeros: [0])
+    }
     let output = pooling.map { Tensor(shape: $0.outputShape, storage: pooled) } ?? result
     return Tensor.recording(output, inputs: inputs) { dy, tracked in
         let threads = Swift.min(Cortex.threadCount, blocks.count)

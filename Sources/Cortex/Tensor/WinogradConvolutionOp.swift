@@ -17,30 +17,36 @@ func winogradConv2d(
     var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
         c = pooling?.geometry.outputCount ?? 0
     }
-    let result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { y in
+    let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
+    // Pooled without gradients (inference), the full convolution output is never stored.
+    let keepsOutput = pooling == nil || Tensor.willRecord(inputs: inputs)
+    let imageSize = g.outHeight * g.outWidth * cout
+    let blockOutput = keepsOutput ? 0 : plan.imagesPerBlock * imageSize
+    func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
             input.withUnsafeBufferPointer { x in
                 _ = u.withUnsafeBufferPointer { up in
                     (bias?.storage ?? []).withUnsafeBufferPointer { bp in
                         parallelIndexedChunks(plan.blockCount) { _, range in
-                            var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
-                                c = plan.scratchCount
+                            let scratchCount = plan.scratchCount + blockOutput
+                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in c = scratchCount
                             }
                             scratch.withUnsafeMutableBufferPointer { buffer in
                                 let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
                                 for block in range {
                                     let images = plan.block(block)
                                     let tiles = images.count * plan.tilesPerImage
+                                    // `base` addresses the batch's output by absolute image index.
+                                    let base = y ?? v + plan.scratchCount - images.lowerBound * imageSize
                                     plan.transformInput(x.baseAddress!, images: images, v)
                                     // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
                                     WinogradConvolution.multiply(
                                         false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout, 0,
-                                        m,
-                                        tiles * cout)
+                                        m, tiles * cout)
                                     plan.transformOutput(
-                                        m, images: images, y.baseAddress!, bias: bias == nil ? nil : bp.baseAddress,
+                                        m, images: images, base, bias: bias == nil ? nil : bp.baseAddress,
                                         relu: fusingReLU)
-                                    pooling?.pool(y.baseAddress!, into: pooledBuffer.baseAddress!, images: images)
+                                    pooling?.pool(base, into: pooledBuffer.baseAddress!, images: images)
                                 }
                             }
                         }
@@ -49,7 +55,13 @@ func winogradConv2d(
             }
         }
     }
-    let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
+    let result: Tensor
+    if keepsOutput {
+        result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { run($0.baseAddress!) }
+    } else {
+        run(nil)
+        result = Tensor(zeros: [0])
+    }
     let output = pooling.map { Tensor(shape: $0.outputShape, storage: pooled) } ?? result
     return Tensor.recording(output, inputs: inputs) { outputGradient, tracked in
         // With pooling, each block's output gradient is rebuilt (unpooled, ReLU-masked) after the scratch.
