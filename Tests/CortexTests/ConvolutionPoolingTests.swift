@@ -99,4 +99,27 @@ import Testing
             poolSize: (2, 2))
         expectClose(fused, separate, tolerance: 0)
     }
+
+    @Test(arguments: [false, true])
+    func tiesGoToTheFirstPositionAsInMaxPool(winograd: Bool) {
+        // A zero kernel makes every output equal to the bias: every window is a four-way tie,
+        // and the kernel gradient depends on which position takes each pooled gradient.
+        let x = random([2, 8, 8, 16], seed: 1), k = Tensor(zeros: [3, 3, 16, 16]), b = random([16], seed: 3)
+        var kernelGradients: [Tensor] = []
+        for fused in [true, false] {
+            let pk = Parameter(k), pb = Parameter(b)
+            let y =
+                fused
+                ? conv2d(
+                    x, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: .same, fusingReLU: false,
+                    maxPooling: true, allowWinograd: winograd)
+                : maxPool2d(
+                    conv2d(
+                        x, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: .same, fusingReLU: false,
+                        allowWinograd: winograd), poolSize: (2, 2))
+            (y * random(y.shape, seed: 4)).sum().backward()
+            kernelGradients.append(pk.grad!)
+        }
+        expectClose(kernelGradients[0], kernelGradients[1], tolerance: 1e-6)
+    }
 }

@@ -1,8 +1,9 @@
 /// A 2x2, stride-2 max pooling fused after a convolution (`Conv2D` then `MaxPooling2D` in a
-/// `Sequential`). Each block of images is pooled right after the convolution wrote it, while
-/// it is in cache; in the backward pass each block's output gradient is rebuilt from the pooled
-/// gradient into a per-thread buffer, with the ReLU mask, instead of passing a batch-sized
-/// gradient between two ops.
+/// `Sequential`). Each block of images is pooled right after the convolution wrote it into a
+/// per-thread buffer, recording which window position won; the backward pass rebuilds each
+/// block's output gradient from the pooled gradient and those positions, with the ReLU mask.
+/// The convolution's batch-sized output is never stored, and no batch-sized gradient passes
+/// between two ops.
 struct ConvolutionPooling {
     /// The pooling's geometry over the convolution's output.
     let geometry: ConvGeometry
@@ -22,21 +23,29 @@ struct ConvolutionPooling {
     /// Floats per image of the convolution's output.
     var imageSize: Int { geometry.height * geometry.width * geometry.channels }
 
-    /// Pools images `images` of `output` into `pooled` (both whole-batch buffers).
-    func pool(_ output: UnsafePointer<Float>, into pooled: UnsafeMutablePointer<Float>, images: Range<Int>) {
-        PoolingKernel.maxForward2x2(output, pooled, geometry, rows: rows(images))
+    /// Pools images `images` of `output` (addressed by absolute image index) into `pooled`,
+    /// recording the winning positions in `positions` when given (both whole-batch buffers).
+    func pool(
+        _ output: UnsafePointer<Float>, into pooled: UnsafeMutablePointer<Float>,
+        positions: UnsafeMutablePointer<Int32>?, images: Range<Int>
+    ) {
+        if let positions {
+            PoolingKernel.maxForward2x2(output, pooled, positions: positions, geometry, rows: rows(images))
+        } else {
+            PoolingKernel.maxForward2x2(output, pooled, geometry, rows: rows(images))
+        }
     }
 
     /// Writes the output gradient of images `images` into `buffer` (which starts at the first
     /// of them), from the pooled gradient; with `reluMask`, the ReLU's backward pass too.
     func unpool(
-        _ output: UnsafePointer<Float>, pooled: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
+        positions: UnsafePointer<Int32>, pooled: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
         images: Range<Int>, into buffer: UnsafeMutablePointer<Float>, reluMask: Bool
     ) {
         // The kernel indexes by absolute image; shift the buffer so that image `lowerBound` lands at its start.
         PoolingKernel.maxBackward2x2(
-            output, pooled, pooledGradient, buffer - images.lowerBound * imageSize, geometry, rows: rows(images),
-            reluMask: reluMask)
+            positions: positions, pooled, pooledGradient, buffer - images.lowerBound * imageSize, geometry,
+            rows: rows(images), reluMask: reluMask)
     }
 
     private func rows(_ images: Range<Int>) -> Range<Int> {

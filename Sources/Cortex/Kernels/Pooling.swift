@@ -92,6 +92,95 @@ enum PoolingKernel {
         }
     }
 
+    /// `maxForward2x2` that also records, per output, which window position held the maximum
+    /// (0 top left, 1 top right, 2 bottom left, 3 bottom right; the first on ties, as
+    /// `maxBackward` routes), so that the backward pass need not read the input again.
+    static func maxForward2x2(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, positions: UnsafeMutablePointer<Int32>,
+        _ g: ConvGeometry, rows: Range<Int>
+    ) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        let (one, two, three) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
+        for row in rows {
+            let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+            let top = x + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
+            let out = y + row * g.outWidth * c, position = positions + row * g.outWidth * c
+            for ox in 0..<g.outWidth {
+                let i = 2 * ox * c, o = ox * c
+                var ch = 0
+                while ch + 8 <= c {
+                    let (a0, a1) = (load8(top + i + ch), load8(top + i + c + ch))
+                    let (a2, a3) = (load8(bottom + i + ch), load8(bottom + i + c + ch))
+                    let m = max8(max8(a0, a1), max8(a2, a3))
+                    var p = three
+                    p.replace(with: two, where: a2 .== m)
+                    p.replace(with: one, where: a1 .== m)
+                    p.replace(with: SIMD8<Int32>(), where: a0 .== m)
+                    store8(m, out + o + ch)
+                    UnsafeMutableRawPointer(position + o + ch).storeBytes(of: p, as: SIMD8<Int32>.self)
+                    ch += 8
+                }
+                for ch in ch..<c {
+                    let (a0, a1) = (top[i + ch], top[i + c + ch])
+                    let (a2, a3) = (bottom[i + ch], bottom[i + c + ch])
+                    let m = Swift.max(Swift.max(a0, a1), Swift.max(a2, a3))
+                    out[o + ch] = m
+                    position[o + ch] = a0 == m ? 0 : a1 == m ? 1 : a2 == m ? 2 : 3
+                }
+            }
+        }
+    }
+
+    /// The backward pass of `maxForward2x2(_:_:positions:_:rows:)`: each output gradient goes to
+    /// the recorded position of its window, zero elsewhere (and to uncovered inputs). With
+    /// `reluMask`, gradients of windows whose maximum `y` is not positive are dropped: when the
+    /// pooled input is a ReLU output, this is the ReLU's backward pass as well.
+    static func maxBackward2x2(
+        positions: UnsafePointer<Int32>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, reluMask: Bool
+    ) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        let zero = Float8()
+        let (one, two, three) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
+        for row in rows {
+            let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
+            let offset = ((b * h + 2 * oy) * w) * c
+            let dTop = dx + offset, dBottom = dTop + w * c
+            let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
+            let position = positions + row * g.outWidth * c
+            let covered = 2 * g.outWidth * c
+            if covered < w * c {
+                (dTop + covered).initialize(repeating: 0, count: w * c - covered)
+                (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
+            }
+            if oy == g.outHeight - 1 && 2 * g.outHeight < h {
+                (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
+            }
+            for ox in 0..<g.outWidth {
+                let i = 2 * ox * c, o = ox * c
+                var ch = 0
+                while ch + 8 <= c {
+                    var d = load8(grad + o + ch)
+                    if reluMask { d = zero.replacing(with: d, where: load8(out + o + ch) .> zero) }
+                    let p = UnsafeRawPointer(position + o + ch).loadUnaligned(as: SIMD8<Int32>.self)
+                    store8(zero.replacing(with: d, where: p .== SIMD8<Int32>()), dTop + i + ch)
+                    store8(zero.replacing(with: d, where: p .== one), dTop + i + c + ch)
+                    store8(zero.replacing(with: d, where: p .== two), dBottom + i + ch)
+                    store8(zero.replacing(with: d, where: p .== three), dBottom + i + c + ch)
+                    ch += 8
+                }
+                for ch in ch..<c {
+                    let d = reluMask && !(out[o + ch] > 0) ? 0 : grad[o + ch]
+                    let p = position[o + ch]
+                    dTop[i + ch] = p == 0 ? d : 0
+                    dTop[i + c + ch] = p == 1 ? d : 0
+                    dBottom[i + ch] = p == 2 ? d : 0
+                    dBottom[i + c + ch] = p == 3 ? d : 0
+                }
+            }
+        }
+    }
+
     /// The 2x2 fast path of `maxBackward` for output rows `rows`: disjoint windows, so every
     /// input is written exactly once, branch-free (inputs no window covers get zero). With
     /// `reluMask`, gradients of windows whose maximum is not positive are dropped too: when

@@ -47,30 +47,40 @@ func conv2d(
         c = pooling?.geometry.outputCount ?? 0
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    // Pooled without gradients (inference), the full convolution output is never stored: each
-    // block goes through a per-thread buffer.
-    let keepsOutput = pooling == nil || Tensor.willRecord(inputs: inputs)
+    // With pooling, the full convolution output is never stored: each block goes through a
+    // per-thread buffer.
+    let keepsOutput = pooling == nil
+    // Training records each window's winning position for the backward pass.
+    let positionCount = pooling != nil && Tensor.willRecord(inputs: inputs) ? pooled.count : 0
+    var positions = [Int32](unsafeUninitializedCapacity: positionCount) { _, c in c = positionCount }
     let blockOutput = keepsOutput ? 0 : blocks.maximumRows * n
     func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
-            input.withUnsafeBufferPointer { x in
-                _ = kernel.withUnsafeBufferPointer { w in
-                    parallelIndexedChunks(blocks.count) { _, range in
-                        let scratchCount = (blocks.pointwise ? 0 : blocks.scratchCount) + blockOutput
-                        var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in c = scratchCount }
-                        scratch.withUnsafeMutableBufferPointer { buffer in
-                            for block in range {
-                                let (images, rows) = blocks.block(block)
-                                let offset = images.lowerBound * blocks.rowsPerImage * n
-                                // `base` addresses the batch's output by absolute image index.
-                                let base = y ?? buffer.baseAddress! + (scratchCount - blockOutput) - offset
-                                let out = base + offset
-                                let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
-                                // M = output positions of the block, N = output channels, K = kh * kw * cin.
-                                sgemmSingleThreaded(false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
-                                // Bias and ReLU in one pass over the block's output, while it is in cache.
-                                ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
-                                pooling?.pool(base, into: pooledBuffer.baseAddress!, images: images)
+            positions.withUnsafeMutableBufferPointer { positionBuffer in
+                input.withUnsafeBufferPointer { x in
+                    _ = kernel.withUnsafeBufferPointer { w in
+                        parallelIndexedChunks(blocks.count) { _, range in
+                            let scratchCount = (blocks.pointwise ? 0 : blocks.scratchCount) + blockOutput
+                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in c = scratchCount
+                            }
+                            scratch.withUnsafeMutableBufferPointer { buffer in
+                                for block in range {
+                                    let (images, rows) = blocks.block(block)
+                                    let offset = images.lowerBound * blocks.rowsPerImage * n
+                                    // `base` addresses the batch's output by absolute image index.
+                                    let base = y ?? buffer.baseAddress! + (scratchCount - blockOutput) - offset
+                                    let out = base + offset
+                                    let col = blocks.columns(x.baseAddress!, images, buffer.baseAddress)
+                                    // M = output positions of the block, N = output channels, K = kh * kw * cin.
+                                    sgemmSingleThreaded(
+                                        false, false, rows, n, k, 1, col, k, w.baseAddress!, n, 0, out, n)
+                                    // Bias and ReLU in one pass over the block's output, while it is in cache.
+                                    ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
+                                    pooling?.pool(
+                                        base, into: pooledBuffer.baseAddress!,
+                                        positions: positionCount > 0 ? positionBuffer.baseAddress! : nil, images: images
+                                    )
+                                }
                             }
                         }
                     }
@@ -102,73 +112,83 @@ func conv2d(
                 dy.withUnsafeBufferPointer { d in
                     result.withUnsafeBufferPointer { y in
                         output.withUnsafeBufferPointer { pooledOutput in
-                            partialKernelGradients.withUnsafeMutableBufferPointer { partials in
-                                partialBiasGradients.withUnsafeMutableBufferPointer { biasPartials in
-                                    dx.withUnsafeMutableBufferPointer { dxp in
-                                        parallelIndexedChunks(blocks.count) { chunk, range in
-                                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
-                                                c = scratchCount
-                                            }
-                                            scratch.withUnsafeMutableBufferPointer { buffer in
-                                                let biasSums = wantsBias ? biasPartials.baseAddress! + chunk * n : nil
-                                                for block in range {
-                                                    let (images, rows) = blocks.block(block)
-                                                    let offset = images.lowerBound * blocks.rowsPerImage * n
-                                                    var dyBlock = d.baseAddress! + offset
-                                                    if let pooling {
-                                                        // Unpooling, the ReLU mask and the bias gradient, per block.
-                                                        let block = buffer.baseAddress! + blocks.scratchCount
-                                                        pooling.unpool(
-                                                            y.baseAddress!, pooled: pooledOutput.baseAddress!,
-                                                            pooledGradient: d.baseAddress!, images: images, into: block,
-                                                            reluMask: fusingReLU)
-                                                        if let biasSums {
+                            positions.withUnsafeBufferPointer { recordedPositions in
+                                partialKernelGradients.withUnsafeMutableBufferPointer { partials in
+                                    partialBiasGradients.withUnsafeMutableBufferPointer { biasPartials in
+                                        dx.withUnsafeMutableBufferPointer { dxp in
+                                            parallelIndexedChunks(blocks.count) { chunk, range in
+                                                var scratch = [Float](unsafeUninitializedCapacity: scratchCount) {
+                                                    _, c in
+                                                    c = scratchCount
+                                                }
+                                                scratch.withUnsafeMutableBufferPointer { buffer in
+                                                    let biasSums =
+                                                        wantsBias ? biasPartials.baseAddress! + chunk * n : nil
+                                                    for block in range {
+                                                        let (images, rows) = blocks.block(block)
+                                                        let offset = images.lowerBound * blocks.rowsPerImage * n
+                                                        var dyBlock = d.baseAddress! + offset
+                                                        if let pooling {
+                                                            // Unpooling, the ReLU mask and the bias gradient, per block.
+                                                            let block = buffer.baseAddress! + blocks.scratchCount
+                                                            pooling.unpool(
+                                                                positions: recordedPositions.baseAddress!,
+                                                                pooled: pooledOutput.baseAddress!,
+                                                                pooledGradient: d.baseAddress!, images: images,
+                                                                into: block,
+                                                                reluMask: fusingReLU)
+                                                            if let biasSums {
+                                                                ReductionKernel.addColumnSums(
+                                                                    block, rows: rows, columns: n, into: biasSums)
+                                                            }
+                                                            dyBlock = UnsafePointer(block)
+                                                        } else if fusingReLU {
+                                                            // The ReLU mask and the bias gradient in one pass over the block.
+                                                            let masked = buffer.baseAddress! + blocks.scratchCount
+                                                            ElementwiseKernel.reluBackward(
+                                                                dyBlock, output: y.baseAddress! + offset, into: masked,
+                                                                rows: rows,
+                                                                columns: n, columnSums: biasSums)
+                                                            dyBlock = UnsafePointer(masked)
+                                                        } else if let biasSums {
                                                             ReductionKernel.addColumnSums(
-                                                                block, rows: rows, columns: n, into: biasSums)
+                                                                dyBlock, rows: rows, columns: n, into: biasSums)
                                                         }
-                                                        dyBlock = UnsafePointer(block)
-                                                    } else if fusingReLU {
-                                                        // The ReLU mask and the bias gradient in one pass over the block.
-                                                        let masked = buffer.baseAddress! + blocks.scratchCount
-                                                        ElementwiseKernel.reluBackward(
-                                                            dyBlock, output: y.baseAddress! + offset, into: masked,
-                                                            rows: rows,
-                                                            columns: n, columnSums: biasSums)
-                                                        dyBlock = UnsafePointer(masked)
-                                                    } else if let biasSums {
-                                                        ReductionKernel.addColumnSums(
-                                                            dyBlock, rows: rows, columns: n, into: biasSums)
-                                                    }
-                                                    if tracked[1] {
-                                                        let col = blocks.columns(
-                                                            x.baseAddress!, images, buffer.baseAddress)
-                                                        // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
-                                                        sgemmSingleThreaded(
-                                                            true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
-                                                            partials.baseAddress! + chunk * k * n, n)
-                                                    }
-                                                    if tracked[0] {
-                                                        let imageSize = g.height * g.width * g.channels
-                                                        let dxImages = dxp.baseAddress! + images.lowerBound * imageSize
-                                                        if blocks.pointwise {
-                                                            // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                                                        if tracked[1] {
+                                                            let col = blocks.columns(
+                                                                x.baseAddress!, images, buffer.baseAddress)
+                                                            // dW += colᵀ · dY: M = kh*kw*cin, N = cout, K = positions of the block.
                                                             sgemmSingleThreaded(
-                                                                false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!,
-                                                                n,
-                                                                0,
-                                                                dxImages, k)
-                                                        } else {
-                                                            // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
-                                                            sgemmSingleThreaded(
-                                                                false, true, rows, k, n, 1, dyBlock, n, w.baseAddress!,
-                                                                n,
-                                                                0,
-                                                                buffer.baseAddress!, k)
-                                                            dxImages.initialize(
-                                                                repeating: 0, count: images.count * imageSize)
-                                                            Im2Col.col2im(
-                                                                buffer.baseAddress!, dxp.baseAddress!, g, images: images
-                                                            )
+                                                                true, false, k, n, rows, 1, col, k, dyBlock, n, 1,
+                                                                partials.baseAddress! + chunk * k * n, n)
+                                                        }
+                                                        if tracked[0] {
+                                                            let imageSize = g.height * g.width * g.channels
+                                                            let dxImages =
+                                                                dxp.baseAddress! + images.lowerBound * imageSize
+                                                            if blocks.pointwise {
+                                                                // dX = dY · Wᵀ directly: M = positions, N = cin, K = cout.
+                                                                sgemmSingleThreaded(
+                                                                    false, true, rows, k, n, 1, dyBlock, n,
+                                                                    w.baseAddress!,
+                                                                    n,
+                                                                    0,
+                                                                    dxImages, k)
+                                                            } else {
+                                                                // dCol = dY · Wᵀ: M = positions, N = kh*kw*cin, K = cout.
+                                                                sgemmSingleThreaded(
+                                                                    false, true, rows, k, n, 1, dyBlock, n,
+                                                                    w.baseAddress!,
+                                                                    n,
+                                                                    0,
+                                                                    buffer.baseAddress!, k)
+                                                                dxImages.initialize(
+                                                                    repeating: 0, count: images.count * imageSize)
+                                                                Im2Col.col2im(
+                                                                    buffer.baseAddress!, dxp.baseAddress!, g,
+                                                                    images: images
+                                                                )
+                                                            }
                                                         }
                                                     }
                                                 }

@@ -18,35 +18,46 @@ func winogradConv2d(
         c = pooling?.geometry.outputCount ?? 0
     }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    // Pooled without gradients (inference), the full convolution output is never stored.
-    let keepsOutput = pooling == nil || Tensor.willRecord(inputs: inputs)
+    // With pooling, the full convolution output is never stored: each block goes through a
+    // per-thread buffer.
+    let keepsOutput = pooling == nil
+    // Training records each window's winning position for the backward pass.
+    let positionCount = pooling != nil && Tensor.willRecord(inputs: inputs) ? pooled.count : 0
+    var positions = [Int32](unsafeUninitializedCapacity: positionCount) { _, c in c = positionCount }
     let imageSize = g.outHeight * g.outWidth * cout
     let blockOutput = keepsOutput ? 0 : plan.imagesPerBlock * imageSize
     func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
-            input.withUnsafeBufferPointer { x in
-                _ = u.withUnsafeBufferPointer { up in
-                    (bias?.storage ?? []).withUnsafeBufferPointer { bp in
-                        parallelIndexedChunks(plan.blockCount) { _, range in
-                            let scratchCount = plan.scratchCount + blockOutput
-                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in c = scratchCount
-                            }
-                            scratch.withUnsafeMutableBufferPointer { buffer in
-                                let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
-                                for block in range {
-                                    let images = plan.block(block)
-                                    let tiles = images.count * plan.tilesPerImage
-                                    // `base` addresses the batch's output by absolute image index.
-                                    let base = y ?? v + plan.scratchCount - images.lowerBound * imageSize
-                                    plan.transformInput(x.baseAddress!, images: images, v)
-                                    // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
-                                    WinogradConvolution.multiply(
-                                        false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout, 0,
-                                        m, tiles * cout)
-                                    plan.transformOutput(
-                                        m, images: images, base, bias: bias == nil ? nil : bp.baseAddress,
-                                        relu: fusingReLU)
-                                    pooling?.pool(base, into: pooledBuffer.baseAddress!, images: images)
+            positions.withUnsafeMutableBufferPointer { positionBuffer in
+                input.withUnsafeBufferPointer { x in
+                    _ = u.withUnsafeBufferPointer { up in
+                        (bias?.storage ?? []).withUnsafeBufferPointer { bp in
+                            parallelIndexedChunks(plan.blockCount) { _, range in
+                                let scratchCount = plan.scratchCount + blockOutput
+                                var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
+                                    c = scratchCount
+                                }
+                                scratch.withUnsafeMutableBufferPointer { buffer in
+                                    let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
+                                    for block in range {
+                                        let images = plan.block(block)
+                                        let tiles = images.count * plan.tilesPerImage
+                                        // `base` addresses the batch's output by absolute image index.
+                                        let base = y ?? v + plan.scratchCount - images.lowerBound * imageSize
+                                        plan.transformInput(x.baseAddress!, images: images, v)
+                                        // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
+                                        WinogradConvolution.multiply(
+                                            false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout,
+                                            0,
+                                            m, tiles * cout)
+                                        plan.transformOutput(
+                                            m, images: images, base, bias: bias == nil ? nil : bp.baseAddress,
+                                            relu: fusingReLU)
+                                        pooling?.pool(
+                                            base, into: pooledBuffer.baseAddress!,
+                                            positions: positionCount > 0 ? positionBuffer.baseAddress! : nil,
+                                            images: images)
+                                    }
                                 }
                             }
                         }
@@ -78,59 +89,67 @@ func winogradConv2d(
             outputGradient.withUnsafeBufferPointer { d in
                 result.withUnsafeBufferPointer { yp in
                     output.withUnsafeBufferPointer { pooledOutput in
-                        u.withUnsafeBufferPointer { up in
-                            biasPartials.withUnsafeMutableBufferPointer { biasPartial in
-                                partials.withUnsafeMutableBufferPointer { partial in
-                                    dx.withUnsafeMutableBufferPointer { dxp in
-                                        chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
-                                            let scratchCount = plan.scratchCount + gradientBlock
-                                            var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
-                                                c = scratchCount
-                                            }
-                                            scratch.withUnsafeMutableBufferPointer { buffer in
-                                                let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
-                                                for block in range {
-                                                    let images = plan.block(block)
-                                                    let tiles = images.count * plan.tilesPerImage
-                                                    var gradient = d.baseAddress!
-                                                    if let pooling {
-                                                        // The block's output gradient (ReLU mask included), shifted
-                                                        // so that absolute image indices land in the buffer.
-                                                        let rebuilt = buffer.baseAddress! + plan.scratchCount
-                                                        pooling.unpool(
-                                                            yp.baseAddress!, pooled: pooledOutput.baseAddress!,
-                                                            pooledGradient: d.baseAddress!, images: images,
-                                                            into: rebuilt,
-                                                            reluMask: fusingReLU)
-                                                        gradient = UnsafePointer(
-                                                            rebuilt - images.lowerBound * pooling.imageSize)
-                                                    }
-                                                    // The ReLU mask and the bias gradient come with the transform.
-                                                    plan.transformOutputGradient(
-                                                        gradient,
-                                                        reluOutput: fusingReLU && pooling == nil ? yp.baseAddress : nil,
-                                                        images: images, dm,
-                                                        biasGradient: wantsBias
-                                                            ? biasPartial.baseAddress! + chunk * cout : nil)
-                                                    if tracked[1] {
-                                                        // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
-                                                        plan.transformInput(x.baseAddress!, images: images, v)
-                                                        WinogradConvolution.multiply(
-                                                            true, false, cin, cout, tiles, v, tiles * cin, dm,
-                                                            tiles * cout,
-                                                            1,
-                                                            partial.baseAddress! + chunk * transformedSize, cin * cout)
-                                                    }
-                                                    if tracked[0] {
-                                                        // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
-                                                        WinogradConvolution.multiply(
-                                                            false, true, tiles, cin, cout, dm, tiles * cout,
-                                                            up.baseAddress!,
-                                                            cin * cout, 0, v, tiles * cin)
-                                                        let imageSize = g.height * g.width * cin
-                                                        (dxp.baseAddress! + images.lowerBound * imageSize).initialize(
-                                                            repeating: 0, count: images.count * imageSize)
-                                                        plan.scatterInputGradient(v, images: images, dxp.baseAddress!)
+                        positions.withUnsafeBufferPointer { recordedPositions in
+                            u.withUnsafeBufferPointer { up in
+                                biasPartials.withUnsafeMutableBufferPointer { biasPartial in
+                                    partials.withUnsafeMutableBufferPointer { partial in
+                                        dx.withUnsafeMutableBufferPointer { dxp in
+                                            chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
+                                                let scratchCount = plan.scratchCount + gradientBlock
+                                                var scratch = [Float](unsafeUninitializedCapacity: scratchCount) {
+                                                    _, c in
+                                                    c = scratchCount
+                                                }
+                                                scratch.withUnsafeMutableBufferPointer { buffer in
+                                                    let v = buffer.baseAddress!, dm = v + 16 * maximumTiles * cin
+                                                    for block in range {
+                                                        let images = plan.block(block)
+                                                        let tiles = images.count * plan.tilesPerImage
+                                                        var gradient = d.baseAddress!
+                                                        if let pooling {
+                                                            // The block's output gradient (ReLU mask included), shifted
+                                                            // so that absolute image indices land in the buffer.
+                                                            let rebuilt = buffer.baseAddress! + plan.scratchCount
+                                                            pooling.unpool(
+                                                                positions: recordedPositions.baseAddress!,
+                                                                pooled: pooledOutput.baseAddress!,
+                                                                pooledGradient: d.baseAddress!, images: images,
+                                                                into: rebuilt,
+                                                                reluMask: fusingReLU)
+                                                            gradient = UnsafePointer(
+                                                                rebuilt - images.lowerBound * pooling.imageSize)
+                                                        }
+                                                        // The ReLU mask and the bias gradient come with the transform.
+                                                        plan.transformOutputGradient(
+                                                            gradient,
+                                                            reluOutput: fusingReLU && pooling == nil
+                                                                ? yp.baseAddress : nil,
+                                                            images: images, dm,
+                                                            biasGradient: wantsBias
+                                                                ? biasPartial.baseAddress! + chunk * cout : nil)
+                                                        if tracked[1] {
+                                                            // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
+                                                            plan.transformInput(x.baseAddress!, images: images, v)
+                                                            WinogradConvolution.multiply(
+                                                                true, false, cin, cout, tiles, v, tiles * cin, dm,
+                                                                tiles * cout,
+                                                                1,
+                                                                partial.baseAddress! + chunk * transformedSize,
+                                                                cin * cout)
+                                                        }
+                                                        if tracked[0] {
+                                                            // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
+                                                            WinogradConvolution.multiply(
+                                                                false, true, tiles, cin, cout, dm, tiles * cout,
+                                                                up.baseAddress!,
+                                                                cin * cout, 0, v, tiles * cin)
+                                                            let imageSize = g.height * g.width * cin
+                                                            (dxp.baseAddress! + images.lowerBound * imageSize)
+                                                                .initialize(
+                                                                    repeating: 0, count: images.count * imageSize)
+                                                            plan.scatterInputGradient(
+                                                                v, images: images, dxp.baseAddress!)
+                                                        }
                                                     }
                                                 }
                                             }
