@@ -6,7 +6,7 @@ import Testing
     /// The fused op against `maxPool2d(conv2d(...))`: output and all gradients.
     func expectMatchesSeparateOps(
         _ xShape: [Int], kernel: Int, cout: Int, padding: Padding, relu: Bool, winograd: Bool,
-        sourceLocation: SourceLocation = #_sourceLocation
+        strides: (Int, Int) = (1, 1), sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let x = random(xShape, seed: 1), k = random([kernel, kernel, xShape[3], cout], seed: 2)
         let b = random([cout], seed: 3)
@@ -16,11 +16,11 @@ import Testing
             let y =
                 fused
                 ? conv2d(
-                    px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding, fusingReLU: relu,
+                    px.tensor, pk.tensor, bias: pb.tensor, strides: strides, padding: padding, fusingReLU: relu,
                     maxPooling: true, allowWinograd: winograd)
                 : maxPool2d(
                     conv2d(
-                        px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding, fusingReLU: relu,
+                        px.tensor, pk.tensor, bias: pb.tensor, strides: strides, padding: padding, fusingReLU: relu,
                         allowWinograd: winograd), poolSize: (2, 2))
             (y * random(y.shape, seed: 4)).sum().backward()
             outputs.append(y)
@@ -41,6 +41,14 @@ import Testing
     @Test(arguments: [(Padding.valid, true), (.valid, false), (.same, true)])
     func winogradPathMatchesSeparateOps(padding: Padding, relu: Bool) {
         expectMatchesSeparateOps([3, 9, 8, 16], kernel: 3, cout: 16, padding: padding, relu: relu, winograd: true)
+    }
+
+    @Test func stridedAndTinyOutputs() {
+        // A strided convolution (im2col path) and an output of exactly one pooling window.
+        expectMatchesSeparateOps(
+            [2, 11, 9, 4], kernel: 3, cout: 8, padding: .same, relu: true, winograd: false, strides: (2, 1))
+        expectMatchesSeparateOps([1, 4, 4, 3], kernel: 3, cout: 4, padding: .valid, relu: true, winograd: false)
+        expectMatchesSeparateOps([1, 4, 5, 16], kernel: 3, cout: 16, padding: .valid, relu: false, winograd: true)
     }
 
     @Test func severalBlocksAcrossThreads() {
