@@ -20,6 +20,16 @@ struct ConvolutionPooling {
 
     var outputShape: [Int] { [geometry.batch, geometry.outHeight, geometry.outWidth, geometry.channels] }
 
+    /// Uninitialized buffers for the pooled output and, when the op records gradients, each
+    /// window's winning position.
+    func makeBuffers(recording: Bool) -> (pooled: [Float], positions: [Int32]) {
+        let count = geometry.outputCount
+        let pooled = [Float](unsafeUninitializedCapacity: count) { _, c in c = count }
+        let positions = [Int32](unsafeUninitializedCapacity: recording ? count : 0) { _, c in c = recording ? count : 0
+        }
+        return (pooled, positions)
+    }
+
     /// Floats per image of the convolution's output.
     var imageSize: Int { geometry.height * geometry.width * geometry.channels }
 

@@ -37,7 +37,7 @@ enum PoolingKernel {
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         if isTwoByTwo(g) {
-            parallelChunks(g.batch * g.outHeight) { maxBackward2x2(x, y, dy, dx, g, rows: $0, reluMask: false) }
+            parallelChunks(g.batch * g.outHeight) { maxBackward2x2(x, y, dy, dx, g, rows: $0) }
             return
         }
         parallelChunks(g.batch) { images in
@@ -148,14 +148,7 @@ enum PoolingKernel {
             let dTop = dx + offset, dBottom = dTop + w * c
             let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
             let position = positions + row * g.outWidth * c
-            let covered = 2 * g.outWidth * c
-            if covered < w * c {
-                (dTop + covered).initialize(repeating: 0, count: w * c - covered)
-                (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
-            }
-            if oy == g.outHeight - 1 && 2 * g.outHeight < h {
-                (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
-            }
+            zeroUncovered(dTop, dBottom, g, outputRow: oy)
             for ox in 0..<g.outWidth {
                 let i = 2 * ox * c, o = ox * c
                 var ch = 0
@@ -182,12 +175,10 @@ enum PoolingKernel {
     }
 
     /// The 2x2 fast path of `maxBackward` for output rows `rows`: disjoint windows, so every
-    /// input is written exactly once, branch-free (inputs no window covers get zero). With
-    /// `reluMask`, gradients of windows whose maximum is not positive are dropped too: when
-    /// the pooled input is a ReLU output, this is the ReLU's backward pass as well.
+    /// input is written exactly once, branch-free (inputs no window covers get zero).
     static func maxBackward2x2(
         _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, reluMask: Bool
+        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         for row in rows {
@@ -197,22 +188,12 @@ enum PoolingKernel {
             let dTop = dx + offset, dBottom = dTop + w * c
             let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
             let zero = Float8()
-            // Inputs that no window covers (an odd last column or row) get zero.
-            let covered = 2 * g.outWidth * c
-            if covered < w * c {
-                (dTop + covered).initialize(repeating: 0, count: w * c - covered)
-                (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
-            }
-            if oy == g.outHeight - 1 && 2 * g.outHeight < h {
-                (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
-            }
+            zeroUncovered(dTop, dBottom, g, outputRow: oy)
             for ox in 0..<g.outWidth {
                 let i = 2 * ox * c, o = ox * c
                 var ch = 0
                 while ch + 8 <= c {
-                    let target = load8(out + o + ch)
-                    var d = load8(grad + o + ch)
-                    if reluMask { d = zero.replacing(with: d, where: target .> zero) }
+                    let target = load8(out + o + ch), d = load8(grad + o + ch)
                     let first = load8(top + i + ch) .== target
                     let second = (load8(top + i + c + ch) .== target) .& .!first
                     let taken = first .| second
@@ -225,8 +206,7 @@ enum PoolingKernel {
                     ch += 8
                 }
                 for ch in ch..<c {
-                    let target = out[o + ch]
-                    let d = reluMask && !(target > 0) ? 0 : grad[o + ch]
+                    let target = out[o + ch], d = grad[o + ch]
                     let first = top[i + ch] == target
                     let second = !first && top[i + c + ch] == target
                     let third = !first && !second && bottom[i + ch] == target
@@ -237,6 +217,24 @@ enum PoolingKernel {
                     dBottom[i + c + ch] = fourth ? d : 0
                 }
             }
+        }
+    }
+
+    /// Zeroes the inputs of a 2x2 output row's two input rows that no window covers (an odd last
+    /// column), and after the last output row, an odd last input row.
+    @inline(__always)
+    private static func zeroUncovered(
+        _ dTop: UnsafeMutablePointer<Float>, _ dBottom: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
+        outputRow oy: Int
+    ) {
+        let (h, w, c) = (g.height, g.width, g.channels)
+        let covered = 2 * g.outWidth * c
+        if covered < w * c {
+            (dTop + covered).initialize(repeating: 0, count: w * c - covered)
+            (dBottom + covered).initialize(repeating: 0, count: w * c - covered)
+        }
+        if oy == g.outHeight - 1 && 2 * g.outHeight < h {
+            (dBottom + w * c).initialize(repeating: 0, count: (h - 2 * g.outHeight) * w * c)
         }
     }
 

@@ -42,17 +42,13 @@ func conv2d(
     }
     let blocks = ConvolutionBlocks(g)
     let k = g.patchSize
-    let pooling = maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, n]) : nil
-    var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
-        c = pooling?.geometry.outputCount ?? 0
-    }
+    let pooling =
+        maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, n]) : nil
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
     // With pooling, the full convolution output is never stored: each block goes through a
-    // per-thread buffer.
+    // per-thread buffer; training records each window's winning position for the backward pass.
     let keepsOutput = pooling == nil
-    // Training records each window's winning position for the backward pass.
-    let positionCount = pooling != nil && Tensor.willRecord(inputs: inputs) ? pooled.count : 0
-    var positions = [Int32](unsafeUninitializedCapacity: positionCount) { _, c in c = positionCount }
+    var (pooled, positions) = pooling?.makeBuffers(recording: Tensor.willRecord(inputs: inputs)) ?? ([], [])
     let blockOutput = keepsOutput ? 0 : blocks.maximumRows * n
     func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
@@ -78,7 +74,8 @@ func conv2d(
                                     ElementwiseKernel.addBias(bias, relu: fusingReLU, out, rows: rows, columns: n)
                                     pooling?.pool(
                                         base, into: pooledBuffer.baseAddress!,
-                                        positions: positionCount > 0 ? positionBuffer.baseAddress! : nil, images: images
+                                        positions: positionBuffer.isEmpty ? nil : positionBuffer.baseAddress,
+                                        images: images
                                     )
                                 }
                             }

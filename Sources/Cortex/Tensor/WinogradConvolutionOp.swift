@@ -14,16 +14,11 @@ func winogradConv2d(
     }
     let pooling =
         maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, cout]) : nil
-    var pooled = [Float](unsafeUninitializedCapacity: pooling?.geometry.outputCount ?? 0) { _, c in
-        c = pooling?.geometry.outputCount ?? 0
-    }
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
     // With pooling, the full convolution output is never stored: each block goes through a
-    // per-thread buffer.
+    // per-thread buffer; training records each window's winning position for the backward pass.
     let keepsOutput = pooling == nil
-    // Training records each window's winning position for the backward pass.
-    let positionCount = pooling != nil && Tensor.willRecord(inputs: inputs) ? pooled.count : 0
-    var positions = [Int32](unsafeUninitializedCapacity: positionCount) { _, c in c = positionCount }
+    var (pooled, positions) = pooling?.makeBuffers(recording: Tensor.willRecord(inputs: inputs)) ?? ([], [])
     let imageSize = g.outHeight * g.outWidth * cout
     let blockOutput = keepsOutput ? 0 : plan.imagesPerBlock * imageSize
     func run(_ y: UnsafeMutablePointer<Float>?) {
@@ -55,7 +50,7 @@ func winogradConv2d(
                                             relu: fusingReLU)
                                         pooling?.pool(
                                             base, into: pooledBuffer.baseAddress!,
-                                            positions: positionCount > 0 ? positionBuffer.baseAddress! : nil,
+                                            positions: positionBuffer.isEmpty ? nil : positionBuffer.baseAddress,
                                             images: images)
                                     }
                                 }
