@@ -183,4 +183,16 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
             }
         }
     }
+
+    @Test(arguments: [(1, 3, (1, 1), false), (1, 3, (2, 1), true), (2, 2, (1, 1), true), (1, 4, (1, 1), false)])
+    func shortWindowRowsMatchDirectConvolution(channels: Int, kernelSize: Int, strides: (Int, Int), same: Bool) {
+        // Window rows of at most 4 floats (grayscale images) take im2col's vector copy; the
+        // last rows of the last image must not read past the input.
+        let x = random([3, 9, 7, channels], seed: 7), k = random([kernelSize, kernelSize, channels, 5], seed: 8)
+        let padding: Padding = same ? .same : .valid
+        expectClose(
+            conv2d(x, k, strides: strides, padding: padding), naiveConv2d(x, k, strides: strides, same: same),
+            tolerance: 1e-4)
+        checkGradients([x, k]) { conv2d($0[0], $0[1], strides: strides, padding: padding) }
+    }
 }

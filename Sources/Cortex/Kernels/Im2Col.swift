@@ -4,8 +4,12 @@
 /// `(ky, kx, c)`, which is exactly the row-major layout of a `[kh, kw, cin, cout]` kernel seen as
 /// a `[kh * kw * cin, cout]` matrix: a convolution is then a single GEMM.
 enum Im2Col {
+    /// Floats past the end of a column buffer that `im2col` may overwrite (see `copyShort`).
+    static let slack = 4
+
     /// Copies every receptive field of images `images` of `x` into consecutive rows of `col`
     /// (`[images.count * outH * outW, patchSize]`); padding positions are written as zeros.
+    /// `col` must have `slack` writable floats past its end.
     static func im2col(
         _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, images: Range<Int>
     ) {
@@ -13,11 +17,15 @@ enum Im2Col {
         let (kh, kw) = (g.kernelHeight, g.kernelWidth)
         let rowRun = kw &* c
         let imageSize = h &* w &* c
+        let shortRuns = rowRun <= 4
         // Wrapping arithmetic throughout: every index here is bounded by the geometry, and the
         // overflow checks otherwise cost as much as the copies for 3-channel input.
         var dst = col
         for b in images {
             let image = x + b &* imageSize
+            // Runs of at most 4 floats (1-channel images) are copied as one 4-float vector when
+            // 4 floats can be read there; the extra floats land where the next run goes.
+            let shortRunsEnd = image + imageSize - 4
             for oy in 0..<g.outHeight {
                 let top = oy &* g.strideY &- g.padTop
                 for ox in 0..<g.outWidth {
@@ -28,7 +36,11 @@ enum Im2Col {
                         for ky in 0..<kh {
                             let iy = top &+ ky
                             if iy >= 0 && iy < h {
-                                copy(src, dst, rowRun)
+                                if shortRuns && src <= shortRunsEnd {
+                                    copyShort(src, dst)
+                                } else {
+                                    copy(src, dst, rowRun)
+                                }
                             } else {
                                 dst.update(repeating: 0, count: rowRun)
                             }
@@ -108,6 +120,13 @@ enum Im2Col {
             dst[i] = src[i]
             i += 1
         }
+    }
+
+    /// Copies 4 floats, for a run of at most 4 whose surplus the caller overwrites.
+    @inline(__always)
+    private static func copyShort(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(dst).storeBytes(
+            of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
     }
 
     @inline(__always)

@@ -244,8 +244,9 @@ struct ConvolutionBlocks {
 
     var maximumRows: Int { imagesPerBlock * rowsPerImage }
 
-    /// Floats in a per-thread column buffer (the largest block's im2col matrix).
-    var scratchCount: Int { maximumRows * geometry.patchSize }
+    /// Floats in a per-thread column buffer (the largest block's im2col matrix and the slack
+    /// im2col may write past it).
+    var scratchCount: Int { maximumRows * geometry.patchSize + Im2Col.slack }
 
     /// The images of block `index` and its number of output positions.
     func block(_ index: Int) -> (images: Range<Int>, rows: Int) {
