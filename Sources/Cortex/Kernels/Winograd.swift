@@ -285,6 +285,62 @@ struct WinogradConvolution {
         }
     }
 
+    /// dM = A dY Aᵀ when a 2x2 max pooling follows the convolution (`ConvolutionPooling`):
+    /// tiles and pooling windows are the same 2x2 blocks of outputs, so a tile's dY is the
+    /// window's pooled gradient at its recorded winning position (0 to 3, row-major) and zero
+    /// elsewhere, and dM is that gradient times the outer product of two columns of A. Tiles
+    /// that no window covers (an odd last row or column) get zero. With `reluMask`, windows whose
+    /// pooled maximum is not positive pass nothing. `biasGradient` accumulates the gradients.
+    func transformPooledOutputGradient(
+        positions: UnsafePointer<Int32>, pooled: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
+        reluMask: Bool, images: Range<Int>, _ dm: UnsafeMutablePointer<Float>,
+        biasGradient: UnsafeMutablePointer<Float>?
+    ) {
+        let c = outChannels
+        let (pooledHeight, pooledWidth) = (g.outHeight / 2, g.outWidth / 2)
+        let tiles = images.count &* tilesPerImage
+        let plane = tiles &* c
+        let zero = Float8(), one = SIMD8<Int32>(repeating: 1)
+        var t = 0
+        for b in images {
+            for ty in 0..<tilesY {
+                for tx in 0..<tilesX {
+                    let out = dm + t &* c
+                    t &+= 1
+                    guard ty < pooledHeight && tx < pooledWidth else {
+                        for position in 0..<16 { (out + position &* plane).initialize(repeating: 0, count: c) }
+                        continue
+                    }
+                    let window = ((b &* pooledHeight &+ ty) &* pooledWidth &+ tx) &* c
+                    var ch = 0
+                    while ch < c {
+                        var d = load8(pooledGradient + (window &+ ch))
+                        if reluMask { d = zero.replacing(with: d, where: load8(pooled + (window &+ ch)) .> zero) }
+                        if let biasGradient { store8(load8(biasGradient + ch) + d, biasGradient + ch) }
+                        let p = UnsafeRawPointer(positions + (window &+ ch)).loadUnaligned(as: SIMD8<Int32>.self)
+                        let bottom = (p &>> 1) .== one, right = (p & one) .== one
+                        // Column r of A is (1, 1, 1, 0) for the top row, (0, 1, -1, -1) for the
+                        // bottom one; likewise for the columns: dM[i][j] = d · A[i][r] · A[j][c].
+                        let u0 = d.replacing(with: zero, where: bottom), u1 = d
+                        let u2 = d.replacing(with: -d, where: bottom), u3 = zero.replacing(with: -d, where: bottom)
+                        @inline(__always) func putRow(_ u: Float8, _ i: Int) {
+                            let row = out + ((i &* 4) &* plane &+ ch)
+                            store8(u.replacing(with: zero, where: right), row)
+                            store8(u, row + plane)
+                            store8(u.replacing(with: -u, where: right), row + 2 &* plane)
+                            store8(zero.replacing(with: -u, where: right), row + 3 &* plane)
+                        }
+                        putRow(u0, 0)
+                        putRow(u1, 1)
+                        putRow(u2, 2)
+                        putRow(u3, 3)
+                        ch &+= 8
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds dd = B dV Bᵀ of every tile of `images` onto the input positions of its patch
     /// (patches overlap by two pixels); positions in the padding are dropped.
     func scatterInputGradient(_ dv: UnsafePointer<Float>, images: Range<Int>, _ dx: UnsafeMutablePointer<Float>) {

@@ -70,8 +70,6 @@ func winogradConv2d(
     }
     let output = pooling.map { Tensor(shape: $0.outputShape, storage: pooled) } ?? result
     return Tensor.recording(output, inputs: inputs) { outputGradient, tracked in
-        // With pooling, each block's output gradient is rebuilt (unpooled, ReLU-masked) after the scratch.
-        let gradientBlock = pooling == nil ? 0 : plan.imagesPerBlock * g.outHeight * g.outWidth * cout
         let transformedSize = 16 * cin * cout
         let wantsBias = inputs.count == 3 && tracked[2]
         var partials = [Float](repeating: 0, count: tracked[1] ? Cortex.threadCount * transformedSize : 0)
@@ -90,7 +88,7 @@ func winogradConv2d(
                                     partials.withUnsafeMutableBufferPointer { partial in
                                         dx.withUnsafeMutableBufferPointer { dxp in
                                             chunks = parallelIndexedChunks(plan.blockCount) { chunk, range in
-                                                let scratchCount = plan.scratchCount + gradientBlock
+                                                let scratchCount = plan.scratchCount
                                                 var scratch = [Float](unsafeUninitializedCapacity: scratchCount) {
                                                     _, c in
                                                     c = scratchCount
@@ -100,28 +98,25 @@ func winogradConv2d(
                                                     for block in range {
                                                         let images = plan.block(block)
                                                         let tiles = images.count * plan.tilesPerImage
-                                                        var gradient = d.baseAddress!
-                                                        if let pooling {
-                                                            // The block's output gradient (ReLU mask included), shifted
-                                                            // so that absolute image indices land in the buffer.
-                                                            let rebuilt = buffer.baseAddress! + plan.scratchCount
-                                                            pooling.unpool(
+                                                        if pooling != nil {
+                                                            // Straight from the pooled gradient and the recorded
+                                                            // positions, with the ReLU mask and the bias gradient.
+                                                            plan.transformPooledOutputGradient(
                                                                 positions: recordedPositions.baseAddress!,
                                                                 pooled: pooledOutput.baseAddress!,
-                                                                pooledGradient: d.baseAddress!, images: images,
-                                                                into: rebuilt,
-                                                                reluMask: fusingReLU)
-                                                            gradient = UnsafePointer(
-                                                                rebuilt - images.lowerBound * pooling.imageSize)
+                                                                pooledGradient: d.baseAddress!, reluMask: fusingReLU,
+                                                                images: images, dm,
+                                                                biasGradient: wantsBias
+                                                                    ? biasPartial.baseAddress! + chunk * cout : nil)
+                                                        } else {
+                                                            // The ReLU mask and the bias gradient come with the transform.
+                                                            plan.transformOutputGradient(
+                                                                d.baseAddress!,
+                                                                reluOutput: fusingReLU ? yp.baseAddress : nil,
+                                                                images: images, dm,
+                                                                biasGradient: wantsBias
+                                                                    ? biasPartial.baseAddress! + chunk * cout : nil)
                                                         }
-                                                        // The ReLU mask and the bias gradient come with the transform.
-                                                        plan.transformOutputGradient(
-                                                            gradient,
-                                                            reluOutput: fusingReLU && pooling == nil
-                                                                ? yp.baseAddress : nil,
-                                                            images: images, dm,
-                                                            biasGradient: wantsBias
-                                                                ? biasPartial.baseAddress! + chunk * cout : nil)
                                                         if tracked[1] {
                                                             // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
                                                             plan.transformInput(x.baseAddress!, images: images, v)
