@@ -228,6 +228,61 @@ struct WinogradConvolution {
         }
     }
 
+    /// `transformOutput` followed by the 2x2 max pooling of `ConvolutionPooling`, without
+    /// storing the convolution's output: tiles are the pooling windows, so each tile's four
+    /// outputs (bias and ReLU applied) go straight to their maximum in `pooled`, and the
+    /// winning position (the first on ties, as `PoolingKernel.maxForward2x2` records it) to
+    /// `positions` when given. Tiles that no window covers are not computed.
+    func transformOutputPooled(
+        _ m: UnsafePointer<Float>, images: Range<Int>, pooled: UnsafeMutablePointer<Float>,
+        positions: UnsafeMutablePointer<Int32>?, bias: UnsafePointer<Float>?, relu: Bool
+    ) {
+        let c = outChannels
+        let (pooledHeight, pooledWidth) = (g.outHeight / 2, g.outWidth / 2)
+        let tiles = images.count &* tilesPerImage
+        let plane = tiles &* c
+        let zero = Float8()
+        let (one, two, three) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
+        var t = 0
+        for b in images {
+            for ty in 0..<tilesY {
+                for tx in 0..<tilesX {
+                    let tile = m + t &* c
+                    t &+= 1
+                    guard ty < pooledHeight && tx < pooledWidth else { continue }
+                    let window = ((b &* pooledHeight &+ ty) &* pooledWidth &+ tx) &* c
+                    var ch = 0
+                    while ch < c {
+                        @inline(__always) func e(_ i: Int, _ j: Int) -> Float8 {
+                            load8(tile + ((i &* 4 &+ j) &* plane &+ ch))
+                        }
+                        let s00 = e(0, 0) + e(1, 0) + e(2, 0), s10 = e(1, 0) - e(2, 0) - e(3, 0)
+                        let s01 = e(0, 1) + e(1, 1) + e(2, 1), s11 = e(1, 1) - e(2, 1) - e(3, 1)
+                        let s02 = e(0, 2) + e(1, 2) + e(2, 2), s12 = e(1, 2) - e(2, 2) - e(3, 2)
+                        let s03 = e(0, 3) + e(1, 3) + e(2, 3), s13 = e(1, 3) - e(2, 3) - e(3, 3)
+                        let shift = bias.map { load8($0 + ch) } ?? zero
+                        @inline(__always) func output(_ value: Float8) -> Float8 {
+                            let v = value + shift
+                            return relu ? v.replacing(with: zero, where: v .< zero) : v
+                        }
+                        let a0 = output(s00 + s01 + s02), a1 = output(s01 - s02 - s03)
+                        let a2 = output(s10 + s11 + s12), a3 = output(s11 - s12 - s13)
+                        let top = max8(max8(a0, a1), max8(a2, a3))
+                        store8(top, pooled + (window &+ ch))
+                        if let positions {
+                            var p = three
+                            p.replace(with: two, where: a2 .== top)
+                            p.replace(with: one, where: a1 .== top)
+                            p.replace(with: SIMD8<Int32>(), where: a0 .== top)
+                            UnsafeMutableRawPointer(positions + (window &+ ch)).storeBytes(of: p, as: SIMD8<Int32>.self)
+                        }
+                        ch &+= 8
+                    }
+                }
+            }
+        }
+    }
+
     /// dM = A dY Aᵀ for every tile of `images`; outputs outside the image count as zero.
     ///
     /// With `reluOutput` (the forward output of a fused ReLU), gradients where it is not

@@ -15,12 +15,9 @@ func winogradConv2d(
     let pooling =
         maxPooling ? ConvolutionPooling(convolutionOutputShape: [g.batch, g.outHeight, g.outWidth, cout]) : nil
     let inputs = bias.map { [input, kernel, $0] } ?? [input, kernel]
-    // With pooling, the full convolution output is never stored: each block goes through a
-    // per-thread buffer; training records each window's winning position for the backward pass.
-    let keepsOutput = pooling == nil
+    // With pooling, the convolution's output is never stored: the output transform pools each
+    // tile directly; training records each window's winning position for the backward pass.
     var (pooled, positions) = pooling?.makeBuffers(recording: Tensor.willRecord(inputs: inputs)) ?? ([], [])
-    let imageSize = g.outHeight * g.outWidth * cout
-    let blockOutput = keepsOutput ? 0 : plan.imagesPerBlock * imageSize
     func run(_ y: UnsafeMutablePointer<Float>?) {
         pooled.withUnsafeMutableBufferPointer { pooledBuffer in
             positions.withUnsafeMutableBufferPointer { positionBuffer in
@@ -28,30 +25,30 @@ func winogradConv2d(
                     _ = u.withUnsafeBufferPointer { up in
                         (bias?.storage ?? []).withUnsafeBufferPointer { bp in
                             parallelIndexedChunks(plan.blockCount) { _, range in
-                                let scratchCount = plan.scratchCount + blockOutput
-                                var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { _, c in
-                                    c = scratchCount
+                                var scratch = [Float](unsafeUninitializedCapacity: plan.scratchCount) { _, c in
+                                    c = plan.scratchCount
                                 }
                                 scratch.withUnsafeMutableBufferPointer { buffer in
                                     let v = buffer.baseAddress!, m = v + 16 * maximumTiles * cin
                                     for block in range {
                                         let images = plan.block(block)
                                         let tiles = images.count * plan.tilesPerImage
-                                        // `base` addresses the batch's output by absolute image index.
-                                        let base = y ?? v + plan.scratchCount - images.lowerBound * imageSize
                                         plan.transformInput(x.baseAddress!, images: images, v)
                                         // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
                                         WinogradConvolution.multiply(
                                             false, false, tiles, cout, cin, v, tiles * cin, up.baseAddress!, cin * cout,
                                             0,
                                             m, tiles * cout)
-                                        plan.transformOutput(
-                                            m, images: images, base, bias: bias == nil ? nil : bp.baseAddress,
-                                            relu: fusingReLU)
-                                        pooling?.pool(
-                                            base, into: pooledBuffer.baseAddress!,
-                                            positions: positionBuffer.isEmpty ? nil : positionBuffer.baseAddress,
-                                            images: images)
+                                        let biasPointer = bias == nil ? nil : bp.baseAddress
+                                        if let y {
+                                            plan.transformOutput(
+                                                m, images: images, y, bias: biasPointer, relu: fusingReLU)
+                                        } else {
+                                            plan.transformOutputPooled(
+                                                m, images: images, pooled: pooledBuffer.baseAddress!,
+                                                positions: positionBuffer.isEmpty ? nil : positionBuffer.baseAddress,
+                                                bias: biasPointer, relu: fusingReLU)
+                                        }
                                     }
                                 }
                             }
@@ -62,7 +59,7 @@ func winogradConv2d(
         }
     }
     let result: Tensor
-    if keepsOutput {
+    if pooling == nil {
         result = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, cout]) { run($0.baseAddress!) }
     } else {
         run(nil)
