@@ -3,7 +3,9 @@
 /// per-thread buffer, recording which window position won; the backward pass rebuilds each
 /// block's output gradient from the pooled gradient and those positions, with the ReLU mask.
 /// The convolution's batch-sized output is never stored, and no batch-sized gradient passes
-/// between two ops.
+/// between two ops. (The Winograd path pools inside its output transform instead, see
+/// `WinogradConvolution.transformOutputPooled`, and starts its backward pass from the pooled
+/// gradient, `transformPooledOutputGradient`.)
 struct ConvolutionPooling {
     /// The pooling's geometry over the convolution's output.
     let geometry: ConvGeometry
