@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Cortex
@@ -21,5 +22,46 @@ import Testing
             #expect(chunks == Swift.min(Cortex.threadCount, 1_000))
         }
         #expect(seen.allSatisfy { $0 == 1 })
+    }
+
+    @Test func workerPoolRunsEveryChunkOnce() {
+        let pool = WorkerPool(helpers: 2)
+        var counts = [Int](repeating: 0, count: 64)
+        var rng = RandomGenerator(seed: 5)
+        for round in 0..<3_000 {
+            let n = rng.nextInt(below: 64) + 1
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n { c[i] = 0 }
+                #expect(pool.run(n) { i in c[i] += 1 })
+                #expect(c[0..<n].allSatisfy { $0 == 1 }, "round \(round)")
+            }
+            // Let the helpers fall asleep now and then, to cover the wake-up path.
+            if round % 500 == 0 { usleep(2_000) }
+        }
+    }
+
+    @Test func nestedAndConcurrentCallsStillRunEverything() async {
+        // A loop inside a parallel loop, from several tasks at once: the pool is busy for all
+        // but one caller, which then fall back to Dispatch.
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var total = [Int](repeating: 0, count: 16)
+                    total.withUnsafeMutableBufferPointer { outer in
+                        parallelIndexedChunks(16) { _, range in
+                            for i in range {
+                                var inner = [Int](repeating: 0, count: 100)
+                                inner.withUnsafeMutableBufferPointer { p in
+                                    parallelChunks(100) { r in for j in r { p[j] = 1 } }
+                                }
+                                outer[i] = inner.reduce(0, +)
+                            }
+                        }
+                    }
+                    return total.reduce(0, +)
+                }
+            }
+            for await total in group { #expect(total == 1_600) }
+        }
     }
 }

@@ -4,10 +4,10 @@ import COpenBLAS
 /// `[m, k]`, op(B) is `[k, n]` and C is `[m, n]`.
 ///
 /// OpenBLAS runs single-threaded; Cortex splits large products itself over
-/// ``Cortex/threadCount`` Dispatch workers: by rows of C when there are enough, else by
-/// columns, else (a long reduction, as in weight gradients) by slices of K summed afterwards.
-/// Dispatch workers sleep rather than spin, which matters on a shared 2-vCPU machine where
-/// OpenMP-style spinning barriers collapse when the other vCPU is busy.
+/// ``Cortex/threadCount`` threads (`parallelIndexedChunks`): by rows of C when there are
+/// enough, else by columns, else (a long reduction, as in weight gradients) by slices of K
+/// summed afterwards. Unlike OpenBLAS's spinning barriers, which collapse on a shared 2-vCPU
+/// machine when the other vCPU is busy, the caller never waits for a thread that has not started.
 func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,

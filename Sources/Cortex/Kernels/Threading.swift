@@ -46,11 +46,13 @@ func parallelIndexedChunks(_ count: Int, minimumPerThread: Int = 1, _ body: (Int
         if count > 0 { body(0, 0..<count) }
         return count > 0 ? 1 : 0
     }
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let start = count * t / threads, end = count * (t + 1) / threads
-            if start < end { body(t, start..<end) }
-        }
+    func chunk(_ t: Int) {
+        let start = count * t / threads, end = count * (t + 1) / threads
+        if start < end { body(t, start..<end) }
+    }
+    // The spinning helpers when they are free; Dispatch for nested or concurrent calls.
+    if !WorkerPool.shared(helpers: Cortex.threadCount - 1).run(threads, chunk) {
+        withoutActuallyEscaping(chunk) { chunk in DispatchQueue.concurrentPerform(iterations: threads, execute: chunk) }
     }
     return threads
 }
