@@ -47,7 +47,7 @@ import Testing
             for _ in 0..<4 {
                 group.addTask {
                     var total = [Int](repeating: 0, count: 16)
-                    total.withUnsafeMutableBufferPointer { outer in
+                    _ = total.withUnsafeMutableBufferPointer { outer in
                         parallelIndexedChunks(16) { _, range in
                             for i in range {
                                 var inner = [Int](repeating: 0, count: 100)
