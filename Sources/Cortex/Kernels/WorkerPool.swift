@@ -26,10 +26,10 @@ final class WorkerPool: @unchecked Sendable {
     nonisolated(unsafe) private var job: ((Int) -> Void)?
     nonisolated(unsafe) private var chunks = 0
 
-    /// Starts `helpers` threads that live as long as the process.
-    init(helpers: Int) {
+    /// Starts `helpers` threads that live as long as the process; they keep the pool alive.
+    private init(helpers: Int) {
         for _ in 0..<helpers {
-            let thread = Thread { [unowned self] in self.work() }
+            let thread = Thread { self.work() }
             thread.stackSize = 1 << 22
             thread.start()
         }
