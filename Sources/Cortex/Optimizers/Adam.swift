@@ -1,3 +1,4 @@
+import CCortexShims
 import Foundation
 
 /// Adam, with Keras's update (epsilon added to sqrt(v), bias correction folded into the step):
@@ -27,6 +28,11 @@ public class Adam: Optimizer {
 
     public override var stateCount: Int { 2 }
 
+    #if arch(x86_64)
+        /// Whether the CPU runs the 8-lane AVX update (`CCortexShims`), checked once.
+        private static let hasAVX = cortex_has_avx() != 0
+    #endif
+
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
         let t = Double(iterations)
         let alpha = Float(
@@ -40,6 +46,13 @@ public class Adam: Optimizer {
             // would not vectorize this loop by itself), split across threads for large tensors.
             parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
                 var i = range.lowerBound
+                #if arch(x86_64)
+                    if Self.hasAVX {
+                        let whole = (range.count / 8) * 8
+                        cortex_adam_update_avx(p + i, m + i, v + i, g + i, whole, alpha, b1, b2, eps)
+                        i += whole
+                    }
+                #endif
                 while i + 8 <= range.upperBound {
                     let gi = load8(g + i)
                     let mi = load8(m + i) + (gi - load8(m + i)) * (1 - b1)
