@@ -56,7 +56,8 @@ import Testing
         var rng = RandomGenerator(seed: 3)
         let (rows, cols, outputs) = (5_000, 6, 2)
         let a = Tensor.randomNormal([rows, cols], mean: 3, using: &rng)
-        let b = matmul(a, Tensor.randomNormal([cols, outputs], using: &rng))
+        let b =
+            matmul(a, Tensor.randomNormal([cols, outputs], using: &rng))
             + Tensor.randomNormal([rows, outputs], standardDeviation: 0.1, using: &rng)
         let fill: LeastSquares.Fill = { range, ab in
             for (r, i) in range.enumerated() {

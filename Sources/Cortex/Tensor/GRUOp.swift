@@ -98,7 +98,8 @@ public func gru(
                                                 dr[o + u] = dz
                                                 dr[o + units + u] = dReset
                                                 dr[o + 2 * units + u] = da * rr
-                                                dn[b * units + u] = dh * z  // the direct path; the GEMM below adds the rest
+                                                // The direct path; the GEMM below adds the rest.
+                                                dn[b * units + u] = dh * z
                                             }
                                         }
                                         if t > 0 {
