@@ -100,7 +100,6 @@ enum PoolingKernel {
         _ g: ConvGeometry, rows: Range<Int>
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
-        let (one, two, three) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
         for row in rows {
             let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
             let top = x + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
@@ -112,10 +111,7 @@ enum PoolingKernel {
                     let (a0, a1) = (load8(top + i + ch), load8(top + i + c + ch))
                     let (a2, a3) = (load8(bottom + i + ch), load8(bottom + i + c + ch))
                     let m = max8(max8(a0, a1), max8(a2, a3))
-                    var p = three
-                    p.replace(with: two, where: a2 .== m)
-                    p.replace(with: one, where: a1 .== m)
-                    p.replace(with: SIMD8<Int32>(), where: a0 .== m)
+                    let p = winningPositions(a0, a1, a2, a3, maximum: m)
                     store8(m, out + o + ch)
                     UnsafeMutableRawPointer(position + o + ch).storeBytes(of: p, as: SIMD8<Int32>.self)
                     ch += 8
@@ -129,6 +125,19 @@ enum PoolingKernel {
                 }
             }
         }
+    }
+
+    /// Per lane, the first of a 2x2 window's values (row-major) equal to its maximum: 0 to 3, and
+    /// 3 when none is (a NaN maximum), as `maxBackward` routes gradients.
+    @inline(__always)
+    static func winningPositions(_ a0: Float8, _ a1: Float8, _ a2: Float8, _ a3: Float8, maximum m: Float8)
+        -> SIMD8<Int32>
+    {
+        var p = SIMD8<Int32>(repeating: 3)
+        p.replace(with: SIMD8<Int32>(repeating: 2), where: a2 .== m)
+        p.replace(with: SIMD8<Int32>(repeating: 1), where: a1 .== m)
+        p.replace(with: SIMD8<Int32>(), where: a0 .== m)
+        return p
     }
 
     /// The backward pass of `maxForward2x2(_:_:positions:_:rows:)`: each output gradient goes to

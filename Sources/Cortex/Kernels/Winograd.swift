@@ -188,7 +188,6 @@ struct WinogradConvolution {
         let (oh, ow, c) = (g.outHeight, g.outWidth, outChannels)
         let tiles = images.count &* tilesPerImage
         let plane = tiles &* c
-        let zero = Float8()
         var t = 0
         for b in images {
             let image = y + b &* oh &* ow &* c
@@ -199,26 +198,15 @@ struct WinogradConvolution {
                     let lastRow = oy &+ 1 < oh, lastColumn = ox &+ 1 < ow
                     var ch = 0
                     while ch < c {
-                        @inline(__always) func e(_ i: Int, _ j: Int) -> Float8 {
-                            load8(tile + ((i &* 4 &+ j) &* plane &+ ch))
-                        }
-                        // s = Aᵀ M (2x4), column by column.
-                        let s00 = e(0, 0) + e(1, 0) + e(2, 0), s10 = e(1, 0) - e(2, 0) - e(3, 0)
-                        let s01 = e(0, 1) + e(1, 1) + e(2, 1), s11 = e(1, 1) - e(2, 1) - e(3, 1)
-                        let s02 = e(0, 2) + e(1, 2) + e(2, 2), s12 = e(1, 2) - e(2, 2) - e(3, 2)
-                        let s03 = e(0, 3) + e(1, 3) + e(2, 3), s13 = e(1, 3) - e(2, 3) - e(3, 3)
-                        let shift = bias.map { load8($0 + ch) } ?? zero
+                        let y = outputTile(tile, plane: plane, channel: ch, bias: bias, relu: relu)
                         @inline(__always) func put(_ value: Float8, _ r: Int, _ col: Int) {
-                            let v = value + shift
-                            store8(
-                                relu ? v.replacing(with: zero, where: v .< zero) : v,
-                                image + (((oy &+ r) &* ow &+ ox &+ col) &* c &+ ch))
+                            store8(value, image + (((oy &+ r) &* ow &+ ox &+ col) &* c &+ ch))
                         }
-                        put(s00 + s01 + s02, 0, 0)
-                        if lastColumn { put(s01 - s02 - s03, 0, 1) }
+                        put(y.0, 0, 0)
+                        if lastColumn { put(y.1, 0, 1) }
                         if lastRow {
-                            put(s10 + s11 + s12, 1, 0)
-                            if lastColumn { put(s11 - s12 - s13, 1, 1) }
+                            put(y.2, 1, 0)
+                            if lastColumn { put(y.3, 1, 1) }
                         }
                         ch &+= 8
                     }
@@ -241,8 +229,6 @@ struct WinogradConvolution {
         let (pooledHeight, pooledWidth) = (g.outHeight / 2, g.outWidth / 2)
         let tiles = images.count &* tilesPerImage
         let plane = tiles &* c
-        let zero = Float8()
-        let (one, two, three) = (SIMD8<Int32>(repeating: 1), SIMD8<Int32>(repeating: 2), SIMD8<Int32>(repeating: 3))
         var t = 0
         for b in images {
             for ty in 0..<tilesY {
@@ -253,27 +239,11 @@ struct WinogradConvolution {
                     let window = ((b &* pooledHeight &+ ty) &* pooledWidth &+ tx) &* c
                     var ch = 0
                     while ch < c {
-                        @inline(__always) func e(_ i: Int, _ j: Int) -> Float8 {
-                            load8(tile + ((i &* 4 &+ j) &* plane &+ ch))
-                        }
-                        let s00 = e(0, 0) + e(1, 0) + e(2, 0), s10 = e(1, 0) - e(2, 0) - e(3, 0)
-                        let s01 = e(0, 1) + e(1, 1) + e(2, 1), s11 = e(1, 1) - e(2, 1) - e(3, 1)
-                        let s02 = e(0, 2) + e(1, 2) + e(2, 2), s12 = e(1, 2) - e(2, 2) - e(3, 2)
-                        let s03 = e(0, 3) + e(1, 3) + e(2, 3), s13 = e(1, 3) - e(2, 3) - e(3, 3)
-                        let shift = bias.map { load8($0 + ch) } ?? zero
-                        @inline(__always) func output(_ value: Float8) -> Float8 {
-                            let v = value + shift
-                            return relu ? v.replacing(with: zero, where: v .< zero) : v
-                        }
-                        let a0 = output(s00 + s01 + s02), a1 = output(s01 - s02 - s03)
-                        let a2 = output(s10 + s11 + s12), a3 = output(s11 - s12 - s13)
+                        let (a0, a1, a2, a3) = outputTile(tile, plane: plane, channel: ch, bias: bias, relu: relu)
                         let top = max8(max8(a0, a1), max8(a2, a3))
                         store8(top, pooled + (window &+ ch))
                         if let positions {
-                            var p = three
-                            p.replace(with: two, where: a2 .== top)
-                            p.replace(with: one, where: a1 .== top)
-                            p.replace(with: SIMD8<Int32>(), where: a0 .== top)
+                            let p = PoolingKernel.winningPositions(a0, a1, a2, a3, maximum: top)
                             UnsafeMutableRawPointer(positions + (window &+ ch)).storeBytes(of: p, as: SIMD8<Int32>.self)
                         }
                         ch &+= 8
@@ -281,6 +251,26 @@ struct WinogradConvolution {
                 }
             }
         }
+    }
+
+    /// A tile's four outputs Y = Aᵀ M A (row-major: top left, top right, bottom left, bottom
+    /// right) for channels `channel..<channel + 8`, plus bias, then ReLU.
+    @inline(__always)
+    private func outputTile(
+        _ tile: UnsafePointer<Float>, plane: Int, channel ch: Int, bias: UnsafePointer<Float>?, relu: Bool
+    ) -> (Float8, Float8, Float8, Float8) {
+        @inline(__always) func e(_ i: Int, _ j: Int) -> Float8 { load8(tile + ((i &* 4 &+ j) &* plane &+ ch)) }
+        // s = Aᵀ M (2x4), column by column.
+        let s00 = e(0, 0) + e(1, 0) + e(2, 0), s10 = e(1, 0) - e(2, 0) - e(3, 0)
+        let s01 = e(0, 1) + e(1, 1) + e(2, 1), s11 = e(1, 1) - e(2, 1) - e(3, 1)
+        let s02 = e(0, 2) + e(1, 2) + e(2, 2), s12 = e(1, 2) - e(2, 2) - e(3, 2)
+        let s03 = e(0, 3) + e(1, 3) + e(2, 3), s13 = e(1, 3) - e(2, 3) - e(3, 3)
+        let zero = Float8(), shift = bias.map { load8($0 + ch) } ?? zero
+        @inline(__always) func output(_ value: Float8) -> Float8 {
+            let v = value + shift
+            return relu ? v.replacing(with: zero, where: v .< zero) : v
+        }
+        return (output(s00 + s01 + s02), output(s01 - s02 - s03), output(s10 + s11 + s12), output(s11 - s12 - s13))
     }
 
     /// dM = A dY Aᵀ for every tile of `images`; outputs outside the image count as zero.
