@@ -29,10 +29,16 @@ test: deps
 bench: deps
 	$(SWIFT) run -c release CortexBench $(ARGS)
 
-bench-compare: deps
-	@python3 -c "import torch" 2>/dev/null || { \
-		echo "bench-compare needs PyTorch: pip install torch numpy (or pip install torch==2.13.0+cpu where a local CPU wheel exists)"; exit 1; }
-	bash Benchmarks/peers/compare.sh
+# PyTorch (and Opacus) for the peer benchmarks, in a virtual environment of their own; the CPU
+# wheel where pip's find-links offer one, else the package index's.
+PEERS_VENV := .venv-peers
+$(PEERS_VENV)/ready:
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install -q "torch==2.13.0+cpu" numpy || $(PEERS_VENV)/bin/pip install -q torch numpy
+	touch $@
+
+bench-compare: deps $(PEERS_VENV)/ready
+	PYTHON=$(PEERS_VENV)/bin/python bash Benchmarks/peers/compare.sh $(ARGS)
 
 demo: deps
 	$(SWIFT) run -c release MNISTDemo $(ARGS)

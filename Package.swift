@@ -55,9 +55,15 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Tests/SaveStress"
         ),
+        // Reports the BLAS kernels in use; the kernel selection test runs it as a child process.
+        .executableTarget(
+            name: "BLASCoreProbe",
+            dependencies: ["Cortex"],
+            path: "Tests/BLASCoreProbe"
+        ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress"],
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -23,8 +23,11 @@ struct Options {
             case "--filter":
                 i += 1
                 only = arguments[i]
+            case "--info":
+                print(Cortex.blasInfo)
+                exit(0)
             case "--help", "-h":
-                print("usage: CortexBench [--quick] [--threads N] [--json] [--filter SUBSTRING]")
+                print("usage: CortexBench [--quick] [--threads N] [--json] [--filter SUBSTRING] [--info]")
                 exit(0)
             default:
                 FileHandle.standardError.write(Data("unknown option \(arguments[i])\n".utf8))
@@ -40,6 +43,7 @@ Cortex.threadCount = options.threads
 let suite = BenchmarkSuite(options: options)
 if !options.json {
     print("Cortex benchmarks: \(options.threads) thread(s)\(options.quick ? ", quick" : "")")
+    print("BLAS: \(Cortex.blasInfo)")
     print(
         "case                         framework    batch       median          min          max      throughput   GFLOP/s"
     )

@@ -7,6 +7,7 @@ let arguments = CommandLine.arguments
 let epochs = arguments.firstIndex(of: "--epochs").flatMap { Int(arguments[$0 + 1]) } ?? 10
 let directory = arguments.firstIndex(of: "--data").map { arguments[$0 + 1] } ?? "Data/mnist-5k"
 
+print("BLAS: \(Cortex.blasInfo)")
 do {
     let (train, test) = try MNIST.load(directory: directory)
     print("Loaded \(train.count) training and \(test.count) test digits from \(directory)")

@@ -43,4 +43,19 @@ __attribute__((target("avx"))) static inline void cortex_adam_update_avx(
 }
 #endif
 
+// The CPU as CPUID reports it, for choosing BLAS kernels (Backend/CPUFeatures.swift). Vector
+// extensions count only when the operating system saves their registers (XGETBV), as OpenBLAS
+// checks before it uses them.
+typedef struct {
+    char vendor[13];  // "GenuineIntel", "AuthenticAMD", ...
+    char brand[49];   // the processor brand string, e.g. "AMD EPYC 9R14 96-Core Processor"
+    int family;       // display family (base + extended)
+    int model;        // display model (base + extended for families 6 and 15)
+    int avx, avx2, fma;
+    int avx512f, avx512bw, avx512dq, avx512vl, avx512bf16;
+} cortex_cpu_info;
+
+// Fills `info` from CPUID; on other architectures everything is zero.
+void cortex_read_cpu_info(cortex_cpu_info *info);
+
 #endif

@@ -27,6 +27,7 @@ public struct LogisticRegression: Sendable {
 
     /// Fits `x` `[n, d]` to class indices `labels` `[n]`.
     public mutating func fit(_ x: Tensor, _ labels: Tensor) throws {
+        BLASRuntime.prepare()
         try Validate.features(x, "LogisticRegression.fit")
         try Validate.targets(labels, rows: x.shape[0], "LogisticRegression.fit")
         guard labels.rank == 1 else {

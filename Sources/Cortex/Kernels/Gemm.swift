@@ -74,6 +74,7 @@ func sgemmSingleThreaded(
     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) {
+    BLASRuntime.prepare()
     if n == 1 {
         // A matrix-vector product: GEMV reads A once and skips GEMM's packing.
         let (rows, cols) = transposeA ? (k, m) : (m, k)

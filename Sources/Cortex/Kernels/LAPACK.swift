@@ -4,6 +4,7 @@ import COpenBLAS
 enum LAPACK {
     /// Householder QR of the row-major `[rows, cols]` matrix `a` in place (`sgeqrf`).
     static func householderQR(_ a: inout [Float], rows: Int, cols: Int, tau: inout [Float]) {
+        BLASRuntime.prepare()
         let info = a.withUnsafeMutableBufferPointer { ap in
             tau.withUnsafeMutableBufferPointer { tp in
                 LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), ap.baseAddress, Int32(cols), tp.baseAddress)
@@ -14,6 +15,7 @@ enum LAPACK {
 
     /// Overwrites `a` (the output of `householderQR`) with the explicit Q `[rows, cols]` (`sorgqr`).
     static func formQ(_ a: inout [Float], rows: Int, cols: Int, tau: inout [Float]) {
+        BLASRuntime.prepare()
         let info = a.withUnsafeMutableBufferPointer { ap in
             tau.withUnsafeMutableBufferPointer { tp in
                 LAPACKE_sorgqr(

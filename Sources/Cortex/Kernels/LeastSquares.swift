@@ -37,6 +37,7 @@ enum LeastSquares {
         rows: Int, cols: Int, outputs: Int, allowNormalEquations: Bool = true, fill: Fill
     ) -> ([Double], Method) {
         precondition(rows >= cols, "least squares needs at least as many rows as columns")
+        BLASRuntime.prepare()
         let width = cols + outputs
         if allowNormalEquations, let r = normalEquationsR(rows: rows, cols: cols, width: width, fill: fill) {
             return (backSubstitute(r, cols: cols, outputs: outputs), .cholesky)

@@ -6,7 +6,7 @@ import Foundation
 public enum Cortex {
     nonisolated(unsafe) private static var _threadCount: Int = {
         let fromEnvironment = ProcessInfo.processInfo.environment["CORTEX_NUM_THREADS"].flatMap(Int.init)
-        configureProcess()
+        BLASRuntime.prepare()
         return max(1, fromEnvironment ?? ProcessInfo.processInfo.activeProcessorCount)
     }()
 
@@ -17,15 +17,6 @@ public enum Cortex {
     public static var threadCount: Int {
         get { _threadCount }
         set { _threadCount = max(1, newValue) }
-    }
-
-    /// OpenBLAS runs single-threaded under Cortex's own work splitting (see `sgemm`), and
-    /// freed buffers stay in the process so that the next training step reuses them instead of
-    /// faulting fresh pages in (docs/performance.md).
-    private static func configureProcess() {
-        openblas_set_num_threads(1)
-        mallopt(M_MMAP_THRESHOLD, 1 << 30)
-        mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }
 }
 
