@@ -128,10 +128,10 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
     @Test func fusedReLUGradients() {
         let x = random([2, 5, 4, 2], seed: 4), k = random([3, 3, 2, 3], seed: 5), b = random([3], seed: 6)
         expectClose(
-            conv2d(x, k, bias: b, strides: (1, 1), padding: .same, fusingReLU: true),
+            conv2d(x, k, bias: b, strides: (1, 1), padding: .same, epilogue: Epilogue(relu: true)),
             relu(conv2d(x, k, bias: b, padding: .same)))
         checkGradients([x, k, b], step: 1e-3) {
-            conv2d($0[0], $0[1], bias: $0[2], strides: (2, 1), padding: .same, fusingReLU: true)
+            conv2d($0[0], $0[1], bias: $0[2], strides: (2, 1), padding: .same, epilogue: Epilogue(relu: true))
         }
     }
 

@@ -25,7 +25,7 @@ import Testing
         }
         checkGradients([random([2, 3, 4], seed: 4), random([4, 2], seed: 5)]) { linear($0[0], $0[1]) }
         checkGradients([random([5, 4], seed: 6), random([4, 3], seed: 7), random([3], seed: 8)]) {
-            linear($0[0], $0[1], bias: $0[2], fusingReLU: true)
+            linear($0[0], $0[1], bias: $0[2], epilogue: Epilogue(relu: true))
         }
     }
 

@@ -16,10 +16,11 @@ import Testing
     @Test func chunksCoverTheRangeOnce() {
         var seen = [Int](repeating: 0, count: 1_000)
         seen.withUnsafeMutableBufferPointer { counts in
-            let chunks = parallelIndexedChunks(1_000) { _, range in
+            let loop = ParallelLoop(count: 1_000)
+            loop.run { _, range in
                 for i in range { counts[i] += 1 }
             }
-            #expect(chunks == Swift.min(Cortex.threadCount, 1_000))
+            #expect(loop.chunks == Swift.min(Cortex.threadCount, 1_000))
         }
         #expect(seen.allSatisfy { $0 == 1 })
     }
@@ -49,7 +50,7 @@ import Testing
                 group.addTask {
                     var total = [Int](repeating: 0, count: 16)
                     _ = total.withUnsafeMutableBufferPointer { outer in
-                        parallelIndexedChunks(16) { _, range in
+                        ParallelLoop(count: 16).run { _, range in
                             for i in range {
                                 var inner = [Int](repeating: 0, count: 100)
                                 inner.withUnsafeMutableBufferPointer { p in

@@ -16,7 +16,8 @@ import Testing
         for winograd in [true, false] {
             let px = Parameter(x), pk = Parameter(k), pb = Parameter(b)
             let y = conv2d(
-                px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding, fusingReLU: relu,
+                px.tensor, pk.tensor, bias: pb.tensor, strides: (1, 1), padding: padding,
+                epilogue: Epilogue(relu: relu),
                 allowWinograd: winograd)
             (y * random(y.shape, seed: 4)).sum().backward()
             outputs.append(y)

@@ -90,11 +90,12 @@ public struct LinearRegression: Sendable {
 /// The per-column means of `[n, m]` (or `[n]`) `t`, summed in Double over row chunks in parallel.
 private func columnMeans(_ t: Tensor, into mean: inout [Double]) {
     let rows = t.shape[0], m = mean.count
-    var partials = [Double](repeating: 0, count: Cortex.threadCount * m)
-    let chunks = t.withUnsafeBufferPointer { p in
-        partials.withUnsafeMutableBufferPointer { partial in
-            parallelIndexedChunks(rows, minimumPerThread: 4096) { chunk, range in
-                let sum = partial.baseAddress! + chunk * m
+    let loop = ParallelLoop(count: rows, minimumPerThread: 4096)
+    var partials = ChunkPartials<Double>(loop, width: m)
+    t.withUnsafeBufferPointer { p in
+        partials.withBase { partial in
+            loop.run { chunk, range in
+                let sum = partial + chunk * m
                 var row = p.baseAddress! + range.lowerBound * m
                 for _ in range {
                     for j in 0..<m { sum[j] += Double(row[j]) }
@@ -103,10 +104,9 @@ private func columnMeans(_ t: Tensor, into mean: inout [Double]) {
             }
         }
     }
+    mean.withUnsafeMutableBufferPointer { partials.sum(into: $0.baseAddress!) }
     for j in 0..<m {
-        var total = 0.0
-        for c in 0..<chunks { total += partials[c * m + j] }
-        mean[j] = total / Double(rows)
+        mean[j] /= Double(rows)
     }
 }
 

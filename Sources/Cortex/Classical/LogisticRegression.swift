@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// Binary (sigmoid) or multinomial (softmax) logistic regression, fitted to the optimum.
@@ -27,7 +26,6 @@ public struct LogisticRegression: Sendable {
 
     /// Fits `x` `[n, d]` to class indices `labels` `[n]`.
     public mutating func fit(_ x: Tensor, _ labels: Tensor) throws {
-        BLASRuntime.prepare()
         try Validate.features(x, "LogisticRegression.fit")
         try Validate.targets(labels, rows: x.shape[0], "LogisticRegression.fit")
         guard labels.rank == 1 else {
@@ -56,9 +54,8 @@ public struct LogisticRegression: Sendable {
                     logits.withUnsafeMutableBufferPointer { z in
                         for i in 0..<n { for j in 0..<k { z[i * k + j] = t[d * k + j] } }
                         // Z = X W + b: M = n, N = k, K = d.
-                        cblas_dgemm(
-                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(k), Int32(d), 1,
-                            xp.baseAddress, Int32(d), t.baseAddress, Int32(k), 1, z.baseAddress, Int32(k))
+                        Backend.current.dgemm(
+                            false, false, n, k, d, 1, xp.baseAddress!, d, t.baseAddress!, k, 1, z.baseAddress!, k)
                     }
                 }
             }
@@ -86,9 +83,8 @@ public struct LogisticRegression: Sendable {
                 xs.withUnsafeBufferPointer { xp in
                     residual.withUnsafeBufferPointer { r in
                         // dW = Xᵀ R: M = d, N = k, K = n.
-                        cblas_dgemm(
-                            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(k), Int32(n), 1,
-                            xp.baseAddress, Int32(d), r.baseAddress, Int32(k), 0, g.baseAddress, Int32(k))
+                        Backend.current.dgemm(
+                            true, false, d, k, n, 1, xp.baseAddress!, d, r.baseAddress!, k, 0, g.baseAddress!, k)
                         for j in 0..<k {
                             var s = 0.0
                             for i in 0..<n { s += r[i * k + j] }

@@ -54,15 +54,18 @@ enum LeastSquares {
         index * blockRows..<Swift.min((index + 1) * blockRows, rows)
     }
 
-    /// Runs `body` over the row blocks on all threads, each thread with its own Double buffer
-    /// holding the block's `[A | B]`; returns how many threads took part.
-    @discardableResult
+    /// The split of the row blocks over threads.
+    private static func blockLoop(rows: Int) -> ParallelLoop {
+        ParallelLoop(count: (rows + blockRows - 1) / blockRows)
+    }
+
+    /// Runs `body` over the row blocks of `loop`, each chunk with its own Double buffer holding
+    /// the block's `[A | B]`.
     private static func forEachBlock(
-        rows: Int, width: Int, fill: Fill,
-        _ body: (_ thread: Int, _ block: Int, _ data: UnsafeMutablePointer<Double>) -> Void
-    ) -> Int {
-        let blocks = (rows + blockRows - 1) / blockRows
-        return parallelIndexedChunks(blocks) { thread, range in
+        _ loop: ParallelLoop, rows: Int, width: Int, fill: Fill,
+        _ body: (_ chunk: Int, _ block: Int, _ data: UnsafeMutablePointer<Double>) -> Void
+    ) {
+        loop.run { thread, range in
             var buffer = [Double](unsafeUninitializedCapacity: blockRows * width) { _, c in c = blockRows * width }
             buffer.withUnsafeMutableBufferPointer { data in
                 for index in range {
@@ -77,17 +80,18 @@ enum LeastSquares {
     /// conditioned (or singular) for the normal equations.
     private static func normalEquationsR(rows: Int, cols: Int, width: Int, fill: Fill) -> [Double]? {
         let size = width * width
-        var partials = [Double](repeating: 0, count: Cortex.threadCount * size)
-        let threads = partials.withUnsafeMutableBufferPointer { p in
-            forEachBlock(rows: rows, width: width, fill: fill) { thread, index, data in
+        let loop = blockLoop(rows: rows)
+        var partials = ChunkPartials<Double>(loop, width: size)
+        let backend = Backend.current
+        partials.withBase { p in
+            forEachBlock(loop, rows: rows, width: width, fill: fill) { chunk, index, data in
                 // Upper triangle of the Gram matrix += blockᵀ · block.
-                cblas_dsyrk(
-                    CblasRowMajor, CblasUpper, CblasTrans, Int32(width), Int32(block(index, rows: rows).count), 1,
-                    data, Int32(width), 1, p.baseAddress! + thread * size, Int32(width))
+                backend.dsyrkUpperTransposed(
+                    width, block(index, rows: rows).count, 1, data, width, 1, p + chunk * size, width)
             }
         }
         var gram = [Double](repeating: 0, count: size)
-        for t in 0..<threads { for i in 0..<size { gram[i] += partials[t * size + i] } }
+        gram.withUnsafeMutableBufferPointer { partials.sum(into: $0.baseAddress!) }
         // The 1-norm of the symmetric AᵀA block, for the condition estimate.
         var norm = 0.0
         for j in 0..<cols {
@@ -118,8 +122,8 @@ enum LeastSquares {
     private static func tallSkinnyR(rows: Int, width: Int, fill: Fill) -> [Double] {
         let blocks = (rows + blockRows - 1) / blockRows
         var stacked = [Double](repeating: 0, count: blocks * width * width)
-        _ = stacked.withUnsafeMutableBufferPointer { r in
-            forEachBlock(rows: rows, width: width, fill: fill) { _, index, data in
+        stacked.withUnsafeMutableBufferPointer { r in
+            forEachBlock(blockLoop(rows: rows), rows: rows, width: width, fill: fill) { _, index, data in
                 let count = block(index, rows: rows).count
                 var tau = [Double](repeating: 0, count: width)
                 let info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(count), Int32(width), data, Int32(width), &tau)

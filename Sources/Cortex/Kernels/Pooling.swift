@@ -141,12 +141,11 @@ enum PoolingKernel {
     }
 
     /// The backward pass of `maxForward2x2(_:_:positions:_:rows:)`: each output gradient goes to
-    /// the recorded position of its window, zero elsewhere (and to uncovered inputs). With
-    /// `reluMask`, gradients of windows whose maximum `y` is not positive are dropped: when the
-    /// pooled input is a ReLU output, this is the ReLU's backward pass as well.
-    static func maxBackward2x2(
-        positions: UnsafePointer<Int32>, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-        _ dx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, reluMask: Bool
+    /// the recorded position of its window, zero elsewhere (and to inputs no window covers).
+    /// `positions` and `dy` are indexed by output row, `dx` by absolute input position.
+    static func unpool2x2(
+        positions: UnsafePointer<Int32>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+        _ g: ConvGeometry, rows: Range<Int>
     ) {
         let (h, w, c) = (g.height, g.width, g.channels)
         let zero = Float8()
@@ -155,15 +154,14 @@ enum PoolingKernel {
             let (b, oy) = row.quotientAndRemainder(dividingBy: g.outHeight)
             let offset = ((b * h + 2 * oy) * w) * c
             let dTop = dx + offset, dBottom = dTop + w * c
-            let out = y + row * g.outWidth * c, grad = dy + row * g.outWidth * c
+            let grad = dy + row * g.outWidth * c
             let position = positions + row * g.outWidth * c
             zeroUncovered(dTop, dBottom, g, outputRow: oy)
             for ox in 0..<g.outWidth {
                 let i = 2 * ox * c, o = ox * c
                 var ch = 0
                 while ch + 8 <= c {
-                    var d = load8(grad + o + ch)
-                    if reluMask { d = zero.replacing(with: d, where: load8(out + o + ch) .> zero) }
+                    let d = load8(grad + o + ch)
                     let p = UnsafeRawPointer(position + o + ch).loadUnaligned(as: SIMD8<Int32>.self)
                     store8(zero.replacing(with: d, where: p .== SIMD8<Int32>()), dTop + i + ch)
                     store8(zero.replacing(with: d, where: p .== one), dTop + i + c + ch)
@@ -172,7 +170,7 @@ enum PoolingKernel {
                     ch += 8
                 }
                 for ch in ch..<c {
-                    let d = reluMask && !(out[o + ch] > 0) ? 0 : grad[o + ch]
+                    let d = grad[o + ch]
                     let p = position[o + ch]
                     dTop[i + ch] = p == 0 ? d : 0
                     dTop[i + c + ch] = p == 1 ? d : 0

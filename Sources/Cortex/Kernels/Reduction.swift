@@ -86,9 +86,10 @@ enum ReductionKernel {
     /// The index of the first NaN or infinity in `p`, or nil; split over threads.
     static func firstNonFinite(_ p: UnsafeBufferPointer<Float>) -> Int? {
         let base = p.baseAddress
-        var found = [Int](repeating: Int.max, count: Cortex.threadCount)
-        _ = found.withUnsafeMutableBufferPointer { first in
-            parallelIndexedChunks(p.count, minimumPerThread: parallelElementThreshold) { chunk, range in
+        let loop = ParallelLoop(count: p.count, minimumPerThread: parallelElementThreshold)
+        var found = [Int](repeating: Int.max, count: Swift.max(loop.chunks, 1))
+        found.withUnsafeMutableBufferPointer { first in
+            loop.run { chunk, range in
                 // v - v is NaN exactly for NaN and ±inf, and a sum of lanes stays NaN: search
                 // element by element only in a chunk that has one.
                 var probe = Float8()

@@ -12,7 +12,7 @@
 /// its gradient `[16][tiles][cout]`. The transforms run 8 channels at a time, so both channel
 /// counts must be multiples of 8. The batch is processed in blocks of whole images whose V and
 /// M fit in a per-thread scratch buffer.
-struct WinogradConvolution {
+struct WinogradConvolution: ConvolutionAlgorithm {
     let g: ConvGeometry
     let outChannels: Int
     let tilesY, tilesX: Int
@@ -43,18 +43,74 @@ struct WinogradConvolution {
 
     var tilesPerImage: Int { tilesY * tilesX }
 
-    /// The images of block `index`.
-    func block(_ index: Int) -> Range<Int> {
+    var geometry: ConvGeometry { g }
+
+    func images(ofBlock index: Int) -> Range<Int> {
         index * imagesPerBlock..<Swift.min((index + 1) * imagesPerBlock, g.batch)
     }
 
     /// Floats of the per-thread scratch: V (or its gradient) and M (or its gradient) of a block.
-    var scratchCount: Int { 16 * imagesPerBlock * tilesPerImage * (g.channels + outChannels) }
+    private var scratchCount: Int { 16 * imagesPerBlock * tilesPerImage * (g.channels + outChannels) }
+    var forwardScratchCount: Int { scratchCount }
+    var backwardScratchCount: Int { scratchCount }
+    var transformedKernelCount: Int { 16 * g.channels * outChannels }
+    var kernelGradientCount: Int { 16 * g.channels * outChannels }
+
+    // MARK: Blocks
+
+    func forward(block index: Int, _ io: ConvolutionBuffers, scratch: UnsafeMutablePointer<Float>) {
+        let images = images(ofBlock: index)
+        let (cin, cout) = (g.channels, outChannels)
+        let tiles = images.count * tilesPerImage
+        let v = scratch, m = scratch + 16 * imagesPerBlock * tilesPerImage * cin
+        transformInput(io.input, images: images, v)
+        // M[ξ] = V[ξ] · U[ξ]: M = tiles, N = cout, K = cin.
+        Self.multiply(false, false, tiles, cout, cin, v, tiles * cin, io.kernel, cin * cout, 0, m, tiles * cout)
+        if let output = io.output {
+            transformOutput(m, images: images, output, bias: io.bias, epilogue: io.epilogue)
+        } else {
+            transformOutputPooled(
+                m, images: images, pooled: io.pooled!, positions: io.positions, bias: io.bias, epilogue: io.epilogue)
+        }
+    }
+
+    func backward(
+        block index: Int, _ io: ConvolutionBuffers, _ gradients: ConvolutionGradients,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
+        let images = images(ofBlock: index)
+        let (cin, cout) = (g.channels, outChannels)
+        let tiles = images.count * tilesPerImage
+        let v = scratch, dm = scratch + 16 * imagesPerBlock * tilesPerImage * cin
+        // dM through the epilogue: the ReLU mask and the bias gradient come with the transform;
+        // with pooling, straight from the pooled gradient and the recorded positions.
+        if io.pooling != nil {
+            transformPooledOutputGradient(
+                positions: io.positions!, pooled: io.pooled!, pooledGradient: gradients.output,
+                epilogue: io.epilogue, images: images, dm, biasGradient: gradients.bias)
+        } else {
+            transformOutputGradient(
+                gradients.output, reluOutput: io.epilogue.relu ? io.output : nil, images: images, dm,
+                biasGradient: gradients.bias)
+        }
+        if let du = gradients.kernel {
+            // dU[ξ] += V[ξ]ᵀ · dM[ξ]: M = cin, N = cout, K = tiles.
+            transformInput(io.input, images: images, v)
+            Self.multiply(true, false, cin, cout, tiles, v, tiles * cin, dm, tiles * cout, 1, du, cin * cout)
+        }
+        if let dx = gradients.input {
+            // dV[ξ] = dM[ξ] · U[ξ]ᵀ: M = tiles, N = cin, K = cout.
+            Self.multiply(false, true, tiles, cin, cout, dm, tiles * cout, io.kernel, cin * cout, 0, v, tiles * cin)
+            let imageSize = g.height * g.width * cin
+            (dx + images.lowerBound * imageSize).initialize(repeating: 0, count: images.count * imageSize)
+            scatterInputGradient(v, images: images, dx)
+        }
+    }
 
     // MARK: Kernel transforms
 
     /// U = G g Gᵀ for every (cin, cout) pair of a `[3, 3, cin, cout]` kernel.
-    func transformKernel(_ w: UnsafePointer<Float>, _ u: UnsafeMutablePointer<Float>) {
+    func transformKernel(_ w: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let (cin, cout) = (g.channels, outChannels)
         let plane = cin &* cout
         let half = Float8(repeating: 0.5)
@@ -92,7 +148,7 @@ struct WinogradConvolution {
     }
 
     /// dg = Gᵀ dU G: the kernel gradient `[3, 3, cin, cout]` from the gradient of U.
-    func kernelGradient(_ du: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>) {
+    func kernelGradient(from du: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
         let (cin, cout) = (g.channels, outChannels)
         let plane = cin &* cout
         let half = Float8(repeating: 0.5)
@@ -183,8 +239,9 @@ struct WinogradConvolution {
     /// edge tiles that fall outside the image.
     func transformOutput(
         _ m: UnsafePointer<Float>, images: Range<Int>, _ y: UnsafeMutablePointer<Float>,
-        bias: UnsafePointer<Float>?, relu: Bool
+        bias: UnsafePointer<Float>?, epilogue: Epilogue
     ) {
+        let relu = epilogue.relu
         let (oh, ow, c) = (g.outHeight, g.outWidth, outChannels)
         let tiles = images.count &* tilesPerImage
         let plane = tiles &* c
@@ -223,8 +280,9 @@ struct WinogradConvolution {
     /// `positions` when given. Tiles that no window covers are not computed.
     func transformOutputPooled(
         _ m: UnsafePointer<Float>, images: Range<Int>, pooled: UnsafeMutablePointer<Float>,
-        positions: UnsafeMutablePointer<Int32>?, bias: UnsafePointer<Float>?, relu: Bool
+        positions: UnsafeMutablePointer<Int32>?, bias: UnsafePointer<Float>?, epilogue: Epilogue
     ) {
+        let relu = epilogue.relu
         let c = outChannels
         let (pooledHeight, pooledWidth) = (g.outHeight / 2, g.outWidth / 2)
         let tiles = images.count &* tilesPerImage
@@ -338,9 +396,10 @@ struct WinogradConvolution {
     /// pooled maximum is not positive pass nothing. `biasGradient` accumulates the gradients.
     func transformPooledOutputGradient(
         positions: UnsafePointer<Int32>, pooled: UnsafePointer<Float>, pooledGradient: UnsafePointer<Float>,
-        reluMask: Bool, images: Range<Int>, _ dm: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue, images: Range<Int>, _ dm: UnsafeMutablePointer<Float>,
         biasGradient: UnsafeMutablePointer<Float>?
     ) {
+        let reluMask = epilogue.relu
         let c = outChannels
         let (pooledHeight, pooledWidth) = (g.outHeight / 2, g.outWidth / 2)
         let tiles = images.count &* tilesPerImage
@@ -448,8 +507,9 @@ struct WinogradConvolution {
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
     ) {
         let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        let backend = Backend.current
         for position in 0..<16 {
-            sgemmSingleThreaded(
+            backend.sgemm(
                 transposeA, transposeB, m, n, k, 1, a + position * aStride, lda, b + position * bStride, ldb, beta,
                 c + position * cStride, n)
         }

@@ -16,8 +16,14 @@ public enum ActivationFunction: String, Sendable, Codable, CaseIterable {
 
 /// Applies an activation function: `Activation(.relu)`. Output shape equals input shape.
 public final class Activation: Layer {
+    /// The function applied.
     public let function: ActivationFunction
 
+    /// Creates an activation layer.
+    ///
+    /// - Parameters:
+    ///   - function: the activation.
+    ///   - name: the layer's name (default `activation`, ... within its model).
     public init(_ function: ActivationFunction, name: String? = nil) {
         self.function = function
         super.init(name: name)
@@ -25,6 +31,13 @@ public final class Activation: Layer {
 
     public override class var baseName: String { "activation" }
     public override func forward(_ input: Tensor) -> Tensor { function(input) }
+    override var epilogueStep: Epilogue.Step? { function == .relu ? .relu : nil }
+
+    override func forward(_ input: Tensor, deferring activation: ActivationFunction) -> Tensor? {
+        guard function == activation else { return nil }
+        buildForBatch(input)
+        return input
+    }
 }
 
 // The enum's cases shadow the free functions of the same names inside it.

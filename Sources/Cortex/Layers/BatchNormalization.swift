@@ -8,16 +8,29 @@
 /// Parameters (`[channels]` each): `gamma` (ones), `beta` (zeros), and the non-trainable
 /// `movingMean` (zeros) and `movingVariance` (ones).
 public final class BatchNormalization: Layer {
+    /// The weight of the old value in the moving averages.
     public let momentum: Float
+    /// Added to the variance before the square root.
     public let epsilon: Float
-    public private(set) var gamma: Parameter!
-    public private(set) var beta: Parameter!
-    public private(set) var movingMean: Parameter!
-    public private(set) var movingVariance: Parameter!
+    /// The scale, `[channels]` (ones).
+    public let gamma = Parameter(declared: "gamma")
+    /// The shift, `[channels]` (zeros).
+    public let beta = Parameter(declared: "beta")
+    /// The moving mean used in inference, `[channels]` (zeros, not trainable).
+    public let movingMean = Parameter(declared: "moving_mean", isTrainable: false)
+    /// The moving variance used in inference, `[channels]` (ones, not trainable).
+    public let movingVariance = Parameter(declared: "moving_variance", isTrainable: false)
 
+    /// Creates a batch normalization layer.
+    ///
+    /// - Parameters:
+    ///   - momentum: the weight of the old value in the moving averages (Keras's 0.99).
+    ///   - epsilon: added to the variance (Keras's 1e-3).
+    ///   - name: the layer's name (default `batch_normalization`, ... within its model).
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String? = nil) {
-        precondition(
-            momentum >= 0 && momentum <= 1 && epsilon > 0, "BatchNormalization: momentum in [0, 1], epsilon > 0")
+        check(
+            momentum >= 0 && momentum <= 1 && epsilon > 0,
+            "BatchNormalization: momentum must be in [0, 1] and epsilon positive, got \(momentum) and \(epsilon)")
         self.momentum = momentum
         self.epsilon = epsilon
         super.init(name: name)
@@ -29,7 +42,7 @@ public final class BatchNormalization: Layer {
         guard let channels = inputShape.last, channels > 0 else {
             throw shapeError(expected: "[*, ..., channels]", got: inputShape)
         }
-        if let gamma, gamma.shape[0] != channels {
+        if gamma.isBuilt, gamma.shape[0] != channels {
             throw shapeError(expected: "[*, ..., \(gamma.shape[0])]", got: inputShape)
         }
         return inputShape
@@ -37,10 +50,10 @@ public final class BatchNormalization: Layer {
 
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
         let channels = inputShape.last!
-        gamma = Parameter(Tensor(ones: [channels]), name: "gamma")
-        beta = Parameter(Tensor(zeros: [channels]), name: "beta")
-        movingMean = Parameter(Tensor(zeros: [channels]), name: "moving_mean", isTrainable: false)
-        movingVariance = Parameter(Tensor(ones: [channels]), name: "moving_variance", isTrainable: false)
+        gamma.build(Tensor(ones: [channels]))
+        beta.build(Tensor(zeros: [channels]))
+        movingMean.build(Tensor(zeros: [channels]))
+        movingVariance.build(Tensor(ones: [channels]))
     }
 
     public override func forward(_ input: Tensor) -> Tensor {

@@ -1,10 +1,16 @@
 /// Inverted dropout: in training mode, zeroes each element with probability `rate` and scales
 /// the rest by `1 / (1 - rate)`; in inference mode, the identity. Output shape equals input shape.
 public final class Dropout: Layer {
+    /// The fraction of elements zeroed in training.
     public let rate: Float
 
+    /// Creates a dropout layer.
+    ///
+    /// - Parameters:
+    ///   - rate: the fraction of elements zeroed in training, in `0..<1`.
+    ///   - name: the layer's name (default `dropout`, ... within its model).
     public init(rate: Float, name: String? = nil) {
-        precondition(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
+        check(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
         self.rate = rate
         super.init(name: name)
     }

@@ -6,10 +6,18 @@
 public final class Embedding: Layer {
     public let inputDim: Int
     public let outputDim: Int
-    public private(set) var embeddings: Parameter!
+    /// `[inputDim, outputDim]`, with a value once the layer is built.
+    public let embeddings = Parameter(declared: "embeddings")
 
+    /// Creates an embedding layer.
+    ///
+    /// - Parameters:
+    ///   - inputDim: the number of rows (indices run over `0..<inputDim`).
+    ///   - outputDim: the length of each vector.
+    ///   - name: the layer's name (default `embedding`, ... within its model).
     public init(inputDim: Int, outputDim: Int, name: String? = nil) {
-        precondition(inputDim > 0 && outputDim > 0, "Embedding: dimensions must be positive")
+        check(
+            inputDim > 0 && outputDim > 0, "Embedding: dimensions must be positive, got \(inputDim) and \(outputDim)")
         self.inputDim = inputDim
         self.outputDim = outputDim
         super.init(name: name)
@@ -20,8 +28,7 @@ public final class Embedding: Layer {
     public override func outputShape(forInputShape inputShape: [Int]) throws -> [Int] { inputShape + [outputDim] }
 
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
-        embeddings = Parameter(
-            Tensor.randomUniform([inputDim, outputDim], in: -0.05...0.05, using: &generator), name: "embeddings")
+        embeddings.build(Tensor.randomUniform([inputDim, outputDim], in: -0.05...0.05, using: &generator))
     }
 
     public override func validate(input: Tensor) throws {

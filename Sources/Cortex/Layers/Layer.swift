@@ -9,6 +9,11 @@ open class Layer: Module {
     /// Whether the layer's parameters exist.
     public var isBuilt: Bool { inputShape != nil }
 
+    /// Creates a layer.
+    ///
+    /// - Parameters:
+    ///   - name: the layer's name; by default it is named within its model as Keras names it.
+    ///   - seed: a seed for the layer's own random generator when it is used outside a model.
     public override init(name: String? = nil, seed: UInt64? = nil) {
         super.init(name: name, seed: seed)
     }
@@ -37,20 +42,52 @@ open class Layer: Module {
     }
 
     /// Runs the layer on a batch, building it first if needed. A shape that does not fit is a
-    /// programming error here; `Sequential.build(inputShape:)` and `fit` report it as a thrown error.
+    /// programming error here (it stops with the layer's message, in release builds too);
+    /// `build(inputShape:)`, `fit`, `evaluate` and `predict` report it as a thrown error.
     public override func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 1, "\(name) expects a batch, got a scalar")
-        do {
-            try build(inputShape: Array(input.shape.dropFirst()))
-        } catch {
-            preconditionFailure("\(error)")
-        }
+        buildForBatch(input)
         return forward(input)
     }
 
+    // MARK: Fusion
+
+    override func callAsFunction(_ input: Tensor, deferring activation: ActivationFunction) -> (Tensor, Bool) {
+        guard activation != .linear, let logits = forward(input, deferring: activation) else {
+            return (self(input), false)
+        }
+        return (logits, true)
+    }
+
+    /// The layer's result before its activation when that activation is `activation` (after
+    /// building the layer), else nil. Layers with an output activation override this.
+    func forward(_ input: Tensor, deferring activation: ActivationFunction) -> Tensor? { nil }
+
+    /// Builds the layer for a batch, or stops with the layer's message.
+    func buildForBatch(_ input: Tensor) {
+        check(input.rank >= 1, "\(name) expects a batch, got a scalar")
+        do {
+            try build(inputShape: Array(input.shape.dropFirst()))
+        } catch {
+            programmingError("\(error)")
+        }
+    }
+
+    /// This layer as a step that the op of the layer before it can run on its result (ReLU,
+    /// 2x2 max pooling), or nil.
+    var epilogueStep: Epilogue.Step? { nil }
+
+    /// A forward function that runs this layer and then `next` as one op, or nil when this
+    /// layer's op cannot absorb `next`. Containers ask each pair of consecutive layers; the
+    /// result equals `next(self(x))`, values and gradients.
+    func fused(with next: Layer) -> ((Tensor) -> Tensor)? { nil }
+
+    // MARK: Helpers for subclasses
+
     /// The (regularizer, parameter) pairs among `pairs` whose both sides exist.
     func regularized(_ pairs: [(Regularizer?, Parameter?)]) -> [(Regularizer, Parameter)] {
-        pairs.compactMap { regularizer, parameter in regularizer.flatMap { r in parameter.map { (r, $0) } } }
+        pairs.compactMap { regularizer, parameter in
+            regularizer.flatMap { r in parameter.flatMap { $0.isBuilt ? (r, $0) : nil } }
+        }
     }
 
     /// The error for an input shape this layer cannot take.

@@ -1,8 +1,10 @@
 /// The base class of layers and models.
 ///
 /// Subclass `Module` and write ``callAsFunction(_:)`` to make a custom model. Its layers and
-/// parameters are found by reflection over stored properties (a `Parameter`, a `Module`, or
-/// arrays and optionals of them), in declaration order, so they need not be listed by hand:
+/// parameters are found by reflection over stored properties, in declaration order, so they
+/// need not be listed by hand: a `Parameter` or `Module`, and those inside optionals, arrays,
+/// dictionaries (in key order), tuples and structs. A layer in a `Set` (no stable order) stops
+/// with a message; one held by an object of another class is not found:
 ///
 /// ```swift
 /// final class TwoLayer: Module {
@@ -36,6 +38,7 @@ open class Module {
         self.name = name ?? ""
         self.hasExplicitName = name != nil
         self.randomness = RandomnessSource(seed: seed)
+        for parameter in declaredParameters { parameter.owner = self }
         adoptDescendants()
     }
 
@@ -45,6 +48,13 @@ open class Module {
     /// Runs the module. Subclasses override this.
     open func callAsFunction(_ input: Tensor) -> Tensor {
         preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
+    }
+
+    /// Runs the module, leaving out its last step when that is `activation` (softmax or
+    /// sigmoid), so that a loss can use its stable form on the activation's input; returns the
+    /// result and whether the activation was left out. The default leaves nothing out.
+    func callAsFunction(_ input: Tensor, deferring activation: ActivationFunction) -> (Tensor, Bool) {
+        (self(input), false)
     }
 
     /// Checks that the module accepts per-example input of `inputShape` (no batch axis),
@@ -72,8 +82,11 @@ open class Module {
         return result
     }
 
-    /// This module's own parameters (not its children's), in declaration order.
-    open var ownParameters: [Parameter] {
+    /// This module's own parameters (not its children's) that have values, in declaration order.
+    open var ownParameters: [Parameter] { declaredParameters.filter(\.isBuilt) }
+
+    /// This module's own parameters, built or not, in declaration order.
+    var declaredParameters: [Parameter] {
         var result: [Parameter] = []
         forEachStoredValue { value in
             if let parameter = value as? Parameter { result.append(parameter) }
@@ -123,17 +136,47 @@ open class Module {
         if !hasExplicitName && name.isEmpty { name = type(of: self).baseName }
     }
 
-    /// Calls `body` with each stored property value, unwrapping optionals and arrays.
-    private func forEachStoredValue(_ body: (Any) -> Void) {
-        func visit(_ value: Any) {
+    /// Calls `body` with each `Module` and `Parameter` held in a stored property, in
+    /// declaration order, looking inside optionals, arrays, dictionaries (in key order),
+    /// tuples and structs. A module or parameter in a set (which has no order) stops with a
+    /// message; one held by an object of another class is not found (documented on ``Module``).
+    private func forEachStoredValue(_ body: (AnyObject) -> Void) {
+        func search(_ value: Any, _ found: (AnyObject) -> Void) {
+            switch value {
+            case is Module, is Parameter: found(value as AnyObject)
+            default:
+                for child in Mirror(reflecting: value).children { search(child.value, found) }
+            }
+        }
+        func visit(_ value: Any, path: String) {
+            switch value {
+            case let module as Module: return body(module)
+            case let parameter as Parameter: return body(parameter)
+            case is Tensor, is String, is [Float], is [Int], is [Double], is Int, is Float, is Double, is Bool:
+                return
+            default: break
+            }
             let mirror = Mirror(reflecting: value)
             switch mirror.displayStyle {
-            case .optional:
-                if let wrapped = mirror.children.first { visit(wrapped.value) }
-            case .collection:
-                for element in mirror.children { visit(element.value) }
+            case .optional, .collection, .tuple, .struct, .enum:
+                for (index, child) in mirror.children.enumerated() {
+                    visit(child.value, path: path + "." + (child.label ?? String(index)))
+                }
+            case .dictionary:
+                let entries = mirror.children.compactMap { entry -> (String, Any)? in
+                    let pair = Array(Mirror(reflecting: entry.value).children)
+                    return pair.count == 2 ? (String(describing: pair[0].value), pair[1].value) : nil
+                }
+                for (key, element) in entries.sorted(by: { $0.0 < $1.0 }) { visit(element, path: path + "[\(key)]") }
+            case .set:
+                var found = false
+                for child in mirror.children { search(child.value) { _ in found = true } }
+                check(
+                    !found,
+                    "\(type(of: self)).\(path) holds layers or parameters in a Set, which has no order: use an array or a dictionary"
+                )
             default:
-                body(value)
+                return
             }
         }
         var mirror: Mirror? = Mirror(reflecting: self)
@@ -144,7 +187,7 @@ open class Module {
         }
         for level in levels.reversed() {
             for child in level.children where child.label != "randomness" && child.label != "configuration" {
-                visit(child.value)
+                visit(child.value, path: child.label ?? "?")
             }
         }
     }

@@ -7,14 +7,14 @@ open class RecurrentLayer: Layer {
     var gateCount: Int { 1 }
 
     /// `[features, gates * units]`, Glorot-uniform.
-    public internal(set) var kernel: Parameter!
+    public let kernel = Parameter(declared: "kernel")
     /// `[units, gates * units]`, orthogonal.
-    public internal(set) var recurrentKernel: Parameter!
+    public let recurrentKernel = Parameter(declared: "recurrent_kernel")
     /// Zeros, `[gates * units]` (`[2, 3 * units]` for GRU).
-    public internal(set) var bias: Parameter!
+    public let bias = Parameter(declared: "bias")
 
     init(units: Int, returnSequences: Bool, name: String?) {
-        precondition(units > 0, "recurrent layers need positive units, got \(units)")
+        check(units > 0, "recurrent layers need positive units, got \(units)")
         self.units = units
         self.returnSequences = returnSequences
         super.init(name: name)
@@ -24,7 +24,7 @@ open class RecurrentLayer: Layer {
         guard inputShape.count == 2, inputShape[0] > 0 else {
             throw shapeError(expected: "[*, timesteps, features]", got: inputShape)
         }
-        if let kernel, kernel.shape[0] != inputShape[1] {
+        if kernel.isBuilt, kernel.shape[0] != inputShape[1] {
             throw shapeError(expected: "[*, timesteps, \(kernel.shape[0])]", got: inputShape)
         }
         return returnSequences ? [inputShape[0], units] : [units]
@@ -32,12 +32,9 @@ open class RecurrentLayer: Layer {
 
     public override func createParameters(inputShape: [Int], using generator: inout RandomGenerator) {
         let features = inputShape[1], width = gateCount * units
-        kernel = Parameter(
-            Initializer.glorotUniform([features, width], fanIn: features, fanOut: width, using: &generator),
-            name: "kernel")
-        recurrentKernel = Parameter(
-            Initializer.orthogonal(rows: units, cols: width, using: &generator), name: "recurrent_kernel")
-        bias = Parameter(initialBias(), name: "bias")
+        kernel.build(Initializer.glorotUniform([features, width], fanIn: features, fanOut: width, using: &generator))
+        recurrentKernel.build(Initializer.orthogonal(rows: units, cols: width, using: &generator))
+        bias.build(initialBias())
     }
 
     func initialBias() -> Tensor { Tensor(zeros: [gateCount * units]) }
@@ -53,7 +50,7 @@ public final class SimpleRNN: RecurrentLayer {
 
     public init(units: Int, activation: ActivationFunction = .tanh, returnSequences: Bool = false, name: String? = nil)
     {
-        precondition(activation != .softmax, "SimpleRNN: softmax is not an element-wise activation")
+        check(activation != .softmax, "SimpleRNN: softmax is not an element-wise activation")
         self.activation = activation
         super.init(units: units, returnSequences: returnSequences, name: name)
     }

@@ -37,23 +37,33 @@ public final class Sequential: Module {
     public override class var baseName: String { "sequential" }
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
-        var x = input
+        stages.reduce(input) { x, stage in stage.run(x) }
+    }
+
+    override func callAsFunction(_ input: Tensor, deferring activation: ActivationFunction) -> (Tensor, Bool) {
+        guard let last = stages.last, last.layers == 1 else { return (self(input), false) }
+        let x = stages.dropLast().reduce(input) { x, stage in stage.run(x) }
+        return layers[layers.count - 1](x, deferring: activation)
+    }
+
+    /// The layers as the steps the forward pass runs: a layer whose op can absorb the next
+    /// one (`Layer.fused(with:)`, such as a convolution and its pooling) runs both as one step.
+    private lazy var stages: [(layers: Int, run: (Tensor) -> Tensor)] = {
+        var stages: [(layers: Int, run: (Tensor) -> Tensor)] = []
         var index = 0
         while index < layers.count {
-            // A convolution followed by 2x2 max pooling runs as one fused op when it can.
-            if index + 1 < layers.count, let convolution = layers[index] as? Conv2D,
-                let pool = layers[index + 1] as? MaxPooling2D,
-                let pooled = convolution(x, fusingMaxPooling: pool)
+            if index + 1 < layers.count, let layer = layers[index] as? Layer, let next = layers[index + 1] as? Layer,
+                let fused = layer.fused(with: next)
             {
-                x = pooled
+                stages.append((2, fused))
                 index += 2
             } else {
-                x = layers[index](x)
+                stages.append((1, layers[index].callAsFunction))
                 index += 1
             }
         }
-        return x
-    }
+        return stages
+    }()
 
     /// Validates the whole chain for per-example input `inputShape` and creates every layer's
     /// parameters; throws a ``CortexError`` naming the first layer that does not fit.

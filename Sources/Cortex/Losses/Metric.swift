@@ -23,25 +23,24 @@ public enum Metric: Sendable, Hashable {
             let aligned = targets.count == predictions.count ? t : targets.aligned(to: predictions).scalars
             return (zip(p, aligned).reduce(0.0) { $0 + Double(Swift.abs($1.0 - $1.1)) }, p.count)
         case .accuracy:
-            switch loss.kind {
-            case .sparseCategoricalCrossentropy:
+            switch loss.function.accuracy {
+            case .sparseCategorical:
                 let classes = predictions.shape[predictions.rank - 1]
                 let rows = p.count / classes
                 var correct = 0
                 for r in 0..<rows where argmaxRow(p, r, classes) == Int(t[r]) { correct += 1 }
                 return (Double(correct), rows)
-            case .categoricalCrossentropy:
+            case .categorical:
                 let classes = predictions.shape[predictions.rank - 1]
                 let rows = p.count / classes
                 var correct = 0
                 for r in 0..<rows where argmaxRow(p, r, classes) == argmaxRow(t, r, classes) { correct += 1 }
                 return (Double(correct), rows)
-            case .binaryCrossentropy:
-                let threshold: Float = loss.fromLogits ? 0 : 0.5
+            case .binary(let threshold):
                 var correct = 0
                 for (x, y) in zip(p, t) where (x > threshold ? 1 : 0) == y { correct += 1 }
                 return (Double(correct), p.count)
-            case .meanSquaredError, .meanAbsoluteError:
+            case .exact:
                 var correct = 0
                 for (x, y) in zip(p, t) where x == y { correct += 1 }
                 return (Double(correct), p.count)

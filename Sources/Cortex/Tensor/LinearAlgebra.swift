@@ -58,11 +58,12 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 /// `x · weight + bias` for `x` `[..., inFeatures]` and `weight` `[inFeatures, outFeatures]`, with
 /// one `cblas_sgemm` followed by one pass that adds the bias (and, fused, applies ReLU).
 public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
-    linear(x, weight, bias: bias, fusingReLU: false)
+    linear(x, weight, bias: bias, epilogue: .none)
 }
 
-/// `linear`, optionally followed by ReLU applied in the same pass over the output.
-func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> Tensor {
+/// `linear` followed by `epilogue` (ReLU) in the same pass over the output.
+func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, epilogue: Epilogue) -> Tensor {
+    check(!epilogue.maxPooling, "linear: pooling cannot follow a matrix product")
     precondition(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
     let (k, n) = (weight.shape[0], weight.shape[1])
     precondition(
@@ -71,25 +72,26 @@ func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, fusingReLU: Bool) -> T
     let m = x.count / Swift.max(k, 1)
     let outShape = Array(x.shape.dropLast()) + [n]
     let result = Tensor(uninitializedShape: outShape) { y in
-        guard k > 0 else {
-            y.initialize(repeating: 0)
-            ElementwiseKernel.addBias(bias, relu: fusingReLU, y.baseAddress!, rows: m, columns: n)
-            return
-        }
-        x.withUnsafeBufferPointer { a in
-            weight.withUnsafeBufferPointer { w in
-                // M = rows of x, N = output features, K = input features.
-                sgemm(
-                    transposeA: false, transposeB: false, m: m, n: n, k: k,
-                    a.baseAddress!, lda: k, w.baseAddress!, ldb: n, y.baseAddress!, ldc: n)
+        if k > 0 {
+            x.withUnsafeBufferPointer { a in
+                weight.withUnsafeBufferPointer { w in
+                    // M = rows of x, N = output features, K = input features.
+                    sgemm(
+                        transposeA: false, transposeB: false, m: m, n: n, k: k,
+                        a.baseAddress!, lda: k, w.baseAddress!, ldb: n, y.baseAddress!, ldc: n)
+                }
             }
+        } else {
+            y.initialize(repeating: 0)
         }
         // Bias and ReLU in one pass over the output.
-        ElementwiseKernel.addBias(bias, relu: fusingReLU, y.baseAddress!, rows: m, columns: n)
+        withOptionalBuffer(bias) { b in
+            EpilogueKernel.apply(y.baseAddress!, rows: m, columns: n, bias: b, relu: epilogue.relu)
+        }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.recording(result, inputs: inputs) { outputGradient, tracked in
-        let dy = fusingReLU ? ElementwiseKernel.reluBackward(outputGradient, output: result) : outputGradient
+        let dy = epilogue.relu ? outputGradient.reluBackward(result: result) : outputGradient
         var grads: [Tensor] = []
         dy.withUnsafeBufferPointer { d in
             if tracked[0] {

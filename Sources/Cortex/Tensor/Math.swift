@@ -20,18 +20,10 @@ public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor {
 
 /// The logistic function 1 / (1 + e^-x), computed without overflow.
 public func sigmoid(_ x: Tensor) -> Tensor {
-    var result = FastMath.map(x, FastMath.sigmoid)
-    result = Tensor.recording(result, inputs: [x]) { g, _ in
+    let result = FastMath.map(x, FastMath.sigmoid)
+    return Tensor.recording(result, inputs: [x]) { g, _ in
         [g.zipped(with: result) { g, y in g * y * (1 - y) }]
     }
-    result.origin = ActivationOrigin(.sigmoid, logits: x)
-    return result
-}
-
-@inline(__always) func stableSigmoid(_ x: Float) -> Float {
-    if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-    let e = Foundation.exp(x)
-    return e / (1 + e)
 }
 
 /// The hyperbolic tangent.
@@ -82,10 +74,11 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     let (outer, length, inner) = ReductionKernel.view(x.shape, axis: axis)
     let y = Tensor(uninitializedShape: x.shape) { out in
         x.withUnsafeBufferPointer { input in
-            SoftmaxKernel.forward(input, out, outer: outer, length: length, inner: inner, log: false)
+            SoftmaxKernel.forward(
+                input.baseAddress!, out.baseAddress!, outer: outer, length: length, inner: inner, log: false)
         }
     }
-    var result = Tensor.recording(y, inputs: [x]) { g, _ in
+    return Tensor.recording(y, inputs: [x]) { g, _ in
         // dx = y * (g - sum(g * y))
         let gy = g.zipped(with: y) { $0 * $1 }
         let s = gy.sum(alongAxes: [axis])
@@ -93,8 +86,6 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
             Tensor.broadcasting(gy, Tensor.broadcasting(y, s, op: "softmax") { $0 * $1 }, op: "softmax") { $0 - $1 }
         ]
     }
-    result.origin = ActivationOrigin(.softmax, logits: x)
-    return result
 }
 
 /// log(softmax(x)) along `axis`, computed stably as x - max - log(sum(e^(x - max))).
@@ -103,7 +94,8 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     let (outer, length, inner) = ReductionKernel.view(x.shape, axis: axis)
     let y = Tensor(uninitializedShape: x.shape) { out in
         x.withUnsafeBufferPointer { input in
-            SoftmaxKernel.forward(input, out, outer: outer, length: length, inner: inner, log: true)
+            SoftmaxKernel.forward(
+                input.baseAddress!, out.baseAddress!, outer: outer, length: length, inner: inner, log: true)
         }
     }
     return Tensor.recording(y, inputs: [x]) { g, _ in
@@ -115,56 +107,5 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
                 $0 - $1
             }
         ]
-    }
-}
-
-enum SoftmaxKernel {
-    /// Softmax (or log-softmax) over the middle axis of `[outer, length, inner]`.
-    static func forward(
-        _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>,
-        outer: Int, length: Int, inner: Int, log: Bool
-    ) {
-        parallelChunks(outer, minimumPerThread: Swift.max(1, 4096 / Swift.max(1, length * inner))) { range in
-            for o in range {
-                if inner == 1 {
-                    // Contiguous rows: subtract the maximum, then exponentiate 8 lanes at a time.
-                    let row = x.baseAddress! + o * length, out = y.baseAddress! + o * length
-                    var m = -Float.infinity
-                    for k in 0..<length { m = Swift.max(m, row[k]) }
-                    if m == -.infinity { m = 0 }
-                    for k in 0..<length { out[k] = row[k] - m }
-                    FastMath.apply(out, out, length, FastMath.exp)
-                    var total: Float = 0
-                    for k in 0..<length { total += out[k] }
-                    if log {
-                        let logTotal = Foundation.log(total) + m
-                        for k in 0..<length { out[k] = row[k] - logTotal }
-                    } else {
-                        let scale = 1 / total
-                        for k in 0..<length { out[k] *= scale }
-                    }
-                    continue
-                }
-                for i in 0..<inner {
-                    let base = o * length * inner + i
-                    var m = -Float.infinity
-                    for k in 0..<length { m = Swift.max(m, x[base + k * inner]) }
-                    if m == -.infinity { m = 0 }
-                    var total: Float = 0
-                    for k in 0..<length {
-                        let e = Foundation.exp(x[base + k * inner] - m)
-                        y[base + k * inner] = e
-                        total += e
-                    }
-                    if log {
-                        let logTotal = Foundation.log(total) + m
-                        for k in 0..<length { y[base + k * inner] = x[base + k * inner] - logTotal }
-                    } else {
-                        let scale = 1 / total
-                        for k in 0..<length { y[base + k * inner] *= scale }
-                    }
-                }
-            }
-        }
     }
 }

@@ -18,8 +18,6 @@ public struct Tensor {
     @usableFromInline var storage: [Float]
     /// The autograd node that produced this tensor, when it depends on a tracked parameter.
     var node: GradNode?
-    /// Set by `softmax`/`sigmoid` so that cross-entropy losses can use their stable fused forms.
-    var origin: ActivationOrigin?
 
     /// Creates a tensor from row-major scalars and a shape whose product is `scalars.count`.
     public init(_ scalars: [Float], shape: [Int]) {
@@ -99,6 +97,13 @@ public struct Tensor {
     }
 }
 
+/// Runs `body` with the elements of `tensor`, or with nil when there is no tensor.
+@inline(__always)
+func withOptionalBuffer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let tensor else { return body(nil) }
+    return tensor.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
 // Tensors are values; their autograd nodes are only touched by the thread running backward().
 extension Tensor: @unchecked Sendable {}
 
@@ -106,16 +111,5 @@ extension Tensor: CustomStringConvertible {
     public var description: String {
         let shown = storage.prefix(12).map { String(format: "%.4g", Double($0)) }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(shown)\(count > 12 ? ", ..." : "")])"
-    }
-}
-
-/// Remembers the logits of a softmax or sigmoid output for the fused cross-entropy forms.
-final class ActivationOrigin {
-    enum Kind { case softmax, sigmoid }
-    let kind: Kind
-    let logits: Tensor
-    init(_ kind: Kind, logits: Tensor) {
-        self.kind = kind
-        self.logits = logits
     }
 }

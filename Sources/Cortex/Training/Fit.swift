@@ -81,11 +81,11 @@ extension Module {
             var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
             for (index, (xb, yb)) in batches.enumerated() {
                 callbacks.forEach { $0.batchWillBegin(index, model: self) }
-                let predictions = self(xb)
-                let loss = configuration.loss(predictions, yb) + regularizationLoss()
+                let (value, predictions) = forwardLoss(xb, yb, loss: configuration.loss)
+                let loss = value + regularizationLoss()
                 loss.backward()
                 configuration.optimizer.step(parameters)
-                totals.add(loss: loss.scalar, predictions: predictions.detached, targets: yb)
+                totals.add(loss: loss.scalar, predictions: predictions, targets: yb)
                 let logs = totals.logs
                 progress.update(done: index + 1, logs: logs)
                 callbacks.forEach { $0.batchDidEnd(index, logs: Dictionary(uniqueKeysWithValues: logs), model: self) }
@@ -119,6 +119,34 @@ extension Module {
             uniqueKeysWithValues: evaluateUnchecked(x, y, batchSize: batchSize, configuration: configuration))
     }
 
+    /// The loss of the model on a batch as `fit` computes it, a scalar tensor: through the
+    /// loss's stable fused form when the model ends in the matching softmax or sigmoid (see
+    /// ``Loss``), plus the layers' regularization penalties. For hand-written training loops.
+    ///
+    /// - Parameters:
+    ///   - x: a batch of inputs.
+    ///   - y: its targets.
+    ///   - loss: the loss; by default the one set by `compile`.
+    public func loss(_ x: Tensor, _ y: Tensor, using loss: Loss? = nil) -> Tensor {
+        guard let loss = loss ?? configuration?.loss else {
+            programmingError("\(name).loss(_:_:) needs a loss: pass one or compile the model first")
+        }
+        return forwardLoss(x, y, loss: loss).loss + regularizationLoss()
+    }
+
+    /// The loss of a batch and the predictions (detached, after the last activation) for metrics.
+    func forwardLoss(_ x: Tensor, _ y: Tensor, loss: Loss) -> (loss: Tensor, predictions: Tensor) {
+        if let activation = loss.outputActivation {
+            let (output, deferred) = self(x, deferring: activation)
+            if deferred {
+                return (loss.loss(logits: output, y), withoutGradients { activation(output.detached) })
+            }
+            return (loss(output, y), output.detached)
+        }
+        let output = self(x)
+        return (loss(output, y), output.detached)
+    }
+
     /// The model's outputs for every row of `x`, computed in inference mode in batches.
     public func predict(_ x: Tensor, batchSize: Int = 32) throws -> Tensor {
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
@@ -149,8 +177,8 @@ extension Module {
             for start in stride(from: 0, to: rows, by: batchSize) {
                 let range = start..<Swift.min(start + batchSize, rows)
                 let yb = y.slice(range)
-                let predictions = self(x.slice(range))
-                totals.add(loss: configuration.loss(predictions, yb).scalar, predictions: predictions, targets: yb)
+                let (value, predictions) = forwardLoss(x.slice(range), yb, loss: configuration.loss)
+                totals.add(loss: value.scalar, predictions: predictions, targets: yb)
             }
         }
         return totals.logs
@@ -179,34 +207,7 @@ extension Module {
         if let bad = firstNonFinite(y) {
             throw CortexError(.invalidData, "\(role)labels contain \(bad.value) at row \(bad.row)")
         }
-        let perExample = y.count / rows
-        let outputs = outputShape.reduce(1, *)
-        switch loss.kind {
-        case .sparseCategoricalCrossentropy:
-            let classes = outputShape.last ?? 1
-            guard perExample * classes == outputs else {
-                throw CortexError(
-                    .shapeMismatch,
-                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name): expected one class index per row"
-                )
-            }
-            let values = y.scalars
-            if let i = values.firstIndex(where: { $0 < 0 || $0 >= Float(classes) || $0 != $0.rounded() }) {
-                throw CortexError(
-                    .invalidData,
-                    "\(role)labels has \(values[i]) at row \(i / perExample), expected a class index in 0..<\(classes)")
-            }
-        case .categoricalCrossentropy, .binaryCrossentropy, .meanSquaredError, .meanAbsoluteError:
-            guard perExample == outputs else {
-                throw CortexError(
-                    .shapeMismatch,
-                    "\(role)labels \(y.shape) do not fit model output \(batchShapeDescription(outputShape)) for \(loss.name)"
-                )
-            }
-            if loss.kind == .binaryCrossentropy, let v = y.scalars.first(where: { $0 < 0 || $0 > 1 }) {
-                throw CortexError(.invalidData, "\(role)labels has \(v), expected values in 0...1 for \(loss.name)")
-            }
-        }
+        try loss.function.validate(targets: y, outputShape: outputShape, role: role)
     }
 
     private func firstNonFinite(_ t: Tensor) -> (row: Int, value: Float)? {

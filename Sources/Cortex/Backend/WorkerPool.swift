@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Persistent helper threads for `parallelIndexedChunks`, which spin for a short while after
+/// Persistent helper threads for `ParallelLoop` (through `CPUBackend`), which spin for a short while after
 /// each job before they sleep.
 ///
 /// On this project's 2-vCPU machine a Dispatch worker took 40 to 100 µs or more to start on a
