@@ -55,6 +55,12 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Tests/SaveStress"
         ),
+        // Exports models to ONNX with Cortex's predictions; `make interop` checks them in ONNX Runtime.
+        .executableTarget(
+            name: "ONNXExportCheck",
+            dependencies: ["Cortex"],
+            path: "Tests/Interop/ONNXExportCheck"
+        ),
         .testTarget(
             name: "CortexTests",
             dependencies: ["Cortex", "COpenBLAS", "SaveStress"],
