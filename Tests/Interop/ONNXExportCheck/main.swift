@@ -40,7 +40,10 @@ func randomizeConstants(_ model: Module, using rng: inout RandomGenerator) {
 }
 
 /// Writes a case's model, input and Cortex's output.
-func record(_ model: Module, _ name: String, _ description: String, input: Tensor, check: String = "values", accuracy: Float? = nil)
+func record(
+    _ model: Module, _ name: String, _ description: String, input: Tensor, check: String = "values",
+    accuracy: Float? = nil
+)
     throws
 {
     let expected = try model.predict(input, batchSize: 256)

@@ -48,7 +48,8 @@ struct ONNXGraphBuilder {
 
     /// Adds an `int64` constant (axes, shapes); returns its name.
     mutating func addInitializer(_ name: String, int64s: [Int], dims: [Int]) -> String {
-        precondition(int64s.count == dims.reduce(1, *), "ONNX initializer \(name): \(int64s.count) values for dims \(dims)")
+        precondition(
+            int64s.count == dims.reduce(1, *), "ONNX initializer \(name): \(int64s.count) values for dims \(dims)")
         let unique = uniqueName(name)
         initializers.append(ONNX.TensorProto(name: unique, dims: dims, contents: .int64s(int64s.map(Int64.init))))
         return unique

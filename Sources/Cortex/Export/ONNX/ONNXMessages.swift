@@ -10,7 +10,7 @@ enum ONNX {
     }
 
     /// `StringStringEntryProto`: one entry of a model's `metadata_props`.
-    struct StringStringEntryProto: ProtobufMessage {
+    struct StringStringEntryProto: ProtobufMessage, Equatable {
         var key: String
         var value: String
 
@@ -21,7 +21,7 @@ enum ONNX {
     }
 
     /// `OperatorSetIdProto`: the operator set a model imports (`""` is the default ONNX domain).
-    struct OperatorSetIdProto: ProtobufMessage {
+    struct OperatorSetIdProto: ProtobufMessage, Equatable {
         var domain: String = ""
         var version: Int64
 

@@ -10,7 +10,9 @@ extension Conv2D: ONNXLayerExportable {
             for y in 0..<kh {
                 for x in 0..<kw {
                     for c in 0..<cin {
-                        for o in 0..<filters { oihw[((o * cin + c) * kh + y) * kw + x] = k[((y * kw + x) * cin + c) * filters + o] }
+                        for o in 0..<filters {
+                            oihw[((o * cin + c) * kh + y) * kw + x] = k[((y * kw + x) * cin + c) * filters + o]
+                        }
                     }
                 }
             }

@@ -12,6 +12,7 @@ extension Dense: ONNXLayerExportable {
             output = graph.addNode("MatMul", scope: name, inputs: [x.name, weights])
             if let biasName { output = graph.addNode("Add", scope: name, inputs: [output, biasName]) }
         }
-        return graph.apply(activation, to: ONNXValue(name: output, shape: input.shape.dropLast() + [units]), scope: name)
+        return graph.apply(
+            activation, to: ONNXValue(name: output, shape: input.shape.dropLast() + [units]), scope: name)
     }
 }

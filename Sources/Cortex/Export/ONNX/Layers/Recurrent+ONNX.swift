@@ -21,7 +21,8 @@ extension RecurrentLayer {
             "\(name).W", floats: Self.gateRows(kernel.value.scalars, rows: features, order: gateOrder, units: units),
             dims: [1, width, features])
         let r = graph.addInitializer(
-            "\(name).R", floats: Self.gateRows(recurrentKernel.value.scalars, rows: units, order: gateOrder, units: units),
+            "\(name).R",
+            floats: Self.gateRows(recurrentKernel.value.scalars, rows: units, order: gateOrder, units: units),
             dims: [1, width, units])
         let b = graph.addInitializer(
             "\(name).B",
