@@ -127,8 +127,8 @@ extension ONNX.ModelProto {
                         sigmoid(z[j]), sigmoid(z[u + j]), sigmoid(z[2 * u + j]), Foundation.tanh(z[3 * u + j])
                     )
                     c[n][j] = f * c[n][j] + i * g
+                    h[n][j] = o * Foundation.tanh(c[n][j])
                 }
-                h[n] = (0..<u).map { j in sigmoid(z[u + j]) * Foundation.tanh(c[n][j]) }
                 out += h[n]
             }
         }

@@ -21,7 +21,7 @@ import Testing
     @Test func tensors() {
         let ints: [Int64] = [0, 1, 127, 128, 300, 16383, 16384, 1 << 31, -1, -300, .min, .max]
         expectBytes(ONNX.TensorProto(name: "ints", dims: [ints.count], contents: .int64s(ints)), "int64_tensor")
-        let floats: [Float] = [1.5, -0.0, 3.25e-5, 1e30, -7.0, 0.1, 1e-40]
+        let floats: [Float] = [1.5, -0.0, 3.25e-5, 1e30, -7.0, 0.1, Float("1e-40")!]
         expectBytes(ONNX.TensorProto(name: "floats", dims: [floats.count], contents: .floats(floats)), "float_tensor")
         let raw = (0..<40).map { (Float($0) - 20) / 8 }
         expectBytes(ONNX.TensorProto(name: "conv2d.kernel", dims: [2, 4, 5], contents: .rawFloats(raw)), "raw_tensor")

@@ -83,7 +83,7 @@ def check(folder, case):
         if agree != rows:
             problems.append(f"top-1 differs on {rows - agree} rows")
     ops = sorted({n.op_type for n in model.graph.node})
-    line = f"max rel err {error:.2e}{detail}  [{', '.join(ops)}]"
+    line = f"max rel err {error:.2e}{detail}  {case['description']}  [{', '.join(ops)}]"
     return not problems, line + ("  FAILED: " + "; ".join(problems) if problems else "")
 
 
@@ -102,7 +102,6 @@ def main():
             ok, message = False, f"FAILED: {type(error).__name__}: {error}"
         failures += not ok
         print(f"{'PASS' if ok else 'FAIL'}  {case['name']:<{width}}  {message}")
-        print(f"      {'':<{width}}  {case['description']}")
     print(f"{len(cases) - failures}/{len(cases)} models pass")
     sys.exit(1 if failures else 0)
 
