@@ -15,7 +15,7 @@ struct ONNXGraphBuilder {
     /// Transposed copies already made, by source name and target axes.
     private var arrangements: [String: ONNXValue] = [:]
 
-    /// A builder whose graph input is named `inputName` (reserved so no node reuses it).
+    /// A builder in which `names` (the graph input and output) are taken, so no node or weight gets them.
     init(reserving names: [String]) {
         usedNames = Set(names)
     }
