@@ -6,7 +6,7 @@ ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
-.PHONY: deps build test bench bench-compare demo fuzz format
+.PHONY: deps build test interop bench bench-compare demo fuzz format
 
 # Installs the Debian packages that COpenBLAS and CZlib link against, only when missing.
 deps:
@@ -23,8 +23,27 @@ build: deps
 	$(SWIFT) build -c release
 
 # Release build with testing enabled: the training tests run ~10x faster than in debug.
+# Then the ONNX Runtime checks, where python3 exists (the Swift tests need no Python).
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	@if command -v python3 >/dev/null 2>&1; then $(MAKE) --no-print-directory interop; \
+	else echo "python3 not found: skipping make interop (ONNX export checked by ONNX Runtime)"; fi
+
+# ONNX export checked by ONNX Runtime: ONNXExportCheck exports every supported layer and the
+# seed CNN and RNN with Cortex's predictions, check_onnx.py runs onnx.checker (full check) and
+# ONNX Runtime on them. onnx and onnxruntime come from the package index into INTEROP_VENV,
+# installed again only when the requirements change. Same build flags as `test`: no rebuild.
+INTEROP_VENV ?= .venv-interop
+INTEROP_DIR ?= .build/interop
+
+$(INTEROP_VENV)/.installed: Tests/Interop/requirements.txt
+	python3 -m venv $(INTEROP_VENV)
+	$(INTEROP_VENV)/bin/pip install --quiet -r Tests/Interop/requirements.txt
+	touch $@
+
+interop: deps $(INTEROP_VENV)/.installed
+	$(SWIFT) run -c release -Xswiftc -enable-testing ONNXExportCheck $(INTEROP_DIR)
+	$(INTEROP_VENV)/bin/python Tests/Interop/check_onnx.py $(INTEROP_DIR)
 
 bench: deps
 	$(SWIFT) run -c release CortexBench $(ARGS)

@@ -43,6 +43,12 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/OverfittingDemo"
         ),
+        // Exports models to ONNX with Cortex's predictions; `make interop` checks them in ONNX Runtime.
+        .executableTarget(
+            name: "ONNXExportCheck",
+            dependencies: ["Cortex"],
+            path: "Tests/Interop/ONNXExportCheck"
+        ),
         // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
         .executableTarget(
             name: "CortexFuzz",
