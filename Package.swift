@@ -67,11 +67,18 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Tests/BLASCoreProbe"
         ),
+        // Trains while another thread changes Cortex.threadCount; run by the threading test
+        // and, under AddressSanitizer, by `make sanitize`.
+        .executableTarget(
+            name: "ThreadCountStress",
+            dependencies: ["Cortex"],
+            path: "Tests/ThreadCountStress"
+        ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe"],
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "ThreadCountStress"],
             exclude: ["Fixtures"]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

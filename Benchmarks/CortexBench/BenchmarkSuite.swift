@@ -10,7 +10,7 @@ struct BenchmarkSuite {
 
     func report(_ m: Measurement) {
         print(options.json ? m.json : m.row)
-        fflush(stdout)
+        fflush(nil)
     }
 
     func wanted(_ name: String) -> Bool { options.only.map { name.contains($0) } ?? true }

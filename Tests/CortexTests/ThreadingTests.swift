@@ -66,4 +66,42 @@ import Testing
             for await total in group { #expect(total == 1_600) }
         }
     }
+
+    /// Regression: changing `Cortex.threadCount` from another thread while a model trains
+    /// corrupted the heap (partial-sum buffers sized from one reading, indexed by another).
+    @Test func threadCountChangesDuringTrainingAreSafe() throws {
+        let helper = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("ThreadCountStress")
+        guard FileManager.default.isExecutableFile(atPath: helper.path) else {
+            Issue.record("ThreadCountStress not found at \(helper.path)")
+            return
+        }
+        let process = Process()
+        process.executableURL = helper
+        process.arguments = ["4"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("while threadCount changed"), "\(output)")
+    }
+
+    /// Each parallel op keeps the split it started with: buffers sized by chunks stay in bounds.
+    @Test func loopsKeepTheirSplit() {
+        let loop = ParallelLoop(count: 100, threads: 3)
+        Cortex.threadCount = Cortex.threadCount  // a change in between must not matter
+        var partials = ChunkPartials<Double>(loop, width: 2)
+        partials.withBase { base in
+            loop.run { chunk, range in
+                base[chunk * 2] += Double(range.count)
+                base[chunk * 2 + 1] += 1
+            }
+        }
+        var total = [Double](repeating: 0, count: 2)
+        total.withUnsafeMutableBufferPointer { partials.sum(into: $0.baseAddress!) }
+        #expect(total == [100, 3])
+    }
 }

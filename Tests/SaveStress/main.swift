@@ -7,7 +7,7 @@ let path = CommandLine.arguments[1]
 let model = Sequential(seed: 1) { Dense(units: 1024) }
 try model.build(inputShape: [2048])  // about 8 MB per file
 print("ready")
-fflush(stdout)
+fflush(nil)
 var version: Float = 1
 while true {
     for parameter in model.parameters { parameter.value = Tensor(repeating: version, shape: parameter.shape) }

@@ -5,13 +5,13 @@ extension Tensor {
     /// The graph is released afterwards: calling `backward()` twice on the same result is a
     /// programming error, as in PyTorch without `retain_graph`.
     public func backward() {
-        precondition(count == 1, "backward() needs a scalar, got shape \(shape)")
+        check(count == 1, "backward() needs a scalar, got shape \(shape)")
         backward(seed: Tensor(repeating: 1, shape: shape))
     }
 
     /// Back-propagates `seed`, the gradient of some scalar with respect to this tensor.
     public func backward(seed: Tensor) {
-        precondition(seed.shape == shape, "backward(seed:) got shape \(seed.shape) for a tensor of shape \(shape)")
+        check(seed.shape == shape, "backward(seed:) got shape \(seed.shape) for a tensor of shape \(shape)")
         guard let root = node else { return }
         let order = Tensor.topologicalOrder(from: root)
         var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed.detached]
@@ -23,7 +23,7 @@ extension Tensor {
                     continue
                 }
                 guard let backward = node.backward else {
-                    preconditionFailure("backward() reached a graph already released by an earlier backward()")
+                    programmingError("backward() reached a graph already released by an earlier backward()")
                 }
                 let inputGradients = backward(gradient)
                 for (input, inputGradient) in zip(node.inputs, inputGradients) {

@@ -20,7 +20,7 @@ public struct LinearRegression: Sendable {
     public private(set) var method: String = ""
 
     public init(l2: Float = 0, fitIntercept: Bool = true) {
-        precondition(l2 >= 0, "LinearRegression: l2 must be non-negative, got \(l2)")
+        check(l2 >= 0, "LinearRegression: l2 must be non-negative, got \(l2)")
         self.l2 = l2
         self.fitIntercept = fitIntercept
     }
@@ -75,7 +75,7 @@ public struct LinearRegression: Sendable {
 
     /// Predictions `[n]` (one target) or `[n, k]`.
     public func predict(_ x: Tensor) -> Tensor {
-        precondition(coefficients.count > 0, "LinearRegression.predict before fit")
+        check(coefficients.count > 0, "LinearRegression.predict before fit")
         let w = coefficients.rank == 1 ? coefficients.reshaped([-1, 1]) : coefficients
         let out = linear(x, w, bias: intercept.reshaped([-1]))
         return coefficients.rank == 1 ? out.reshaped([-1]) : out

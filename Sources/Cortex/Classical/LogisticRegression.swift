@@ -19,7 +19,7 @@ public struct LogisticRegression: Sendable {
     public private(set) var iterations = 0
 
     public init(l2: Float = 1e-4, maxIterations: Int = 500) {
-        precondition(l2 >= 0 && maxIterations > 0, "LogisticRegression: l2 must be >= 0 and maxIterations > 0")
+        check(l2 >= 0 && maxIterations > 0, "LogisticRegression: l2 must be >= 0 and maxIterations > 0")
         self.l2 = l2
         self.maxIterations = maxIterations
     }
@@ -111,7 +111,7 @@ public struct LogisticRegression: Sendable {
 
     /// Class probabilities `[n, classes]`.
     public func predictProbabilities(_ x: Tensor) -> Tensor {
-        precondition(classCount > 0, "LogisticRegression.predictProbabilities before fit")
+        check(classCount > 0, "LogisticRegression.predictProbabilities before fit")
         if classCount == 2 {
             let p = sigmoid(linear(x, coefficients.reshaped([-1, 1]), bias: intercept.reshaped([1])))
             return Tensor.concatenating([1 - p, p], alongAxis: 1).detached

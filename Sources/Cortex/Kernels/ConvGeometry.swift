@@ -23,8 +23,8 @@ struct ConvGeometry: Equatable {
     var outputCount: Int { positions * channels }
 
     init(inputShape: [Int], window: (Int, Int), strides: (Int, Int), padding: Padding, op: StaticString) {
-        precondition(inputShape.count == 4, "\(op): expects NHWC input of rank 4, got \(inputShape)")
-        precondition(
+        check(inputShape.count == 4, "\(op): expects NHWC input of rank 4, got \(inputShape)")
+        check(
             window.0 > 0 && window.1 > 0 && strides.0 > 0 && strides.1 > 0,
             "\(op): window \(window) and strides \(strides) must be positive")
         batch = inputShape[0]
@@ -35,7 +35,7 @@ struct ConvGeometry: Equatable {
         (strideY, strideX) = strides
         let (oh, top) = ConvGeometry.outputSize(height, window: window.0, stride: strides.0, padding: padding)
         let (ow, left) = ConvGeometry.outputSize(width, window: window.1, stride: strides.1, padding: padding)
-        precondition(
+        check(
             oh > 0 && ow > 0,
             "\(op): a \(window.0)x\(window.1) window does not fit input \(inputShape) with \(padding) padding")
         (outHeight, padTop, outWidth, padLeft) = (oh, top, ow, left)

@@ -76,16 +76,13 @@ enum FastMath {
         }
     }
 
-    /// Applies `f` over a whole buffer, split across threads when it is large.
+    /// Applies `f` over `count` elements, split across threads when there are many.
     @inline(__always)
-    static func map(_ x: Tensor, _ f: (Float8) -> Float8) -> Tensor {
-        Tensor(uninitializedShape: x.shape) { out in
-            x.withUnsafeBufferPointer { input in
-                let (src, dst) = (input.baseAddress!, out.baseAddress!)
-                parallelChunks(out.count, minimumPerThread: parallelTranscendentalThreshold) { range in
-                    apply(src + range.lowerBound, dst + range.lowerBound, range.count, f)
-                }
-            }
+    static func applyInParallel(
+        _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float8) -> Float8
+    ) {
+        parallelChunks(count, minimumPerThread: parallelTranscendentalThreshold) { range in
+            apply(src + range.lowerBound, dst + range.lowerBound, range.count, f)
         }
     }
 }

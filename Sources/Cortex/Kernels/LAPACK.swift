@@ -10,7 +10,7 @@ enum LAPACK {
                 LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), ap.baseAddress, Int32(cols), tp.baseAddress)
             }
         }
-        precondition(info == 0, "sgeqrf failed with info \(info)")
+        check(info == 0, "sgeqrf failed with info \(info)")
     }
 
     /// Overwrites `a` (the output of `householderQR`) with the explicit Q `[rows, cols]` (`sorgqr`).
@@ -23,6 +23,6 @@ enum LAPACK {
                 )
             }
         }
-        precondition(info == 0, "sorgqr failed with info \(info)")
+        check(info == 0, "sorgqr failed with info \(info)")
     }
 }

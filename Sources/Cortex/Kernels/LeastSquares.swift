@@ -36,7 +36,7 @@ enum LeastSquares {
     static func solve(
         rows: Int, cols: Int, outputs: Int, allowNormalEquations: Bool = true, fill: Fill
     ) -> ([Double], Method) {
-        precondition(rows >= cols, "least squares needs at least as many rows as columns")
+        check(rows >= cols, "least squares needs at least as many rows as columns")
         BLASRuntime.prepare()
         let width = cols + outputs
         if allowNormalEquations, let r = normalEquationsR(rows: rows, cols: cols, width: width, fill: fill) {
@@ -127,7 +127,7 @@ enum LeastSquares {
                 let count = block(index, rows: rows).count
                 var tau = [Double](repeating: 0, count: width)
                 let info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(count), Int32(width), data, Int32(width), &tau)
-                precondition(info == 0, "dgeqrf failed with info \(info)")
+                check(info == 0, "dgeqrf failed with info \(info)")
                 for i in 0..<Swift.min(count, width) {
                     for j in i..<width { r[(index * width + i) * width + j] = data[i * width + j] }
                 }
@@ -137,7 +137,7 @@ enum LeastSquares {
             var tau = [Double](repeating: 0, count: width)
             let info = LAPACKE_dgeqrf(
                 LAPACK_ROW_MAJOR, Int32(blocks * width), Int32(width), &stacked, Int32(width), &tau)
-            precondition(info == 0, "dgeqrf failed with info \(info)")
+            check(info == 0, "dgeqrf failed with info \(info)")
         }
         return stacked
     }
@@ -154,7 +154,7 @@ enum LeastSquares {
                 LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), Int32(outputs), a.baseAddress, Int32(width),
                 a.baseAddress! + cols, Int32(width), &singular, 1 / conditionLimit, &rank)
         }
-        precondition(info == 0, "dgelsd did not converge (info \(info))")
+        check(info == 0, "dgelsd did not converge (info \(info))")
         var x = [Double](repeating: 0, count: cols * outputs)
         for i in 0..<cols { for o in 0..<outputs { x[i * outputs + o] = all[i * width + cols + o] } }
         return x

@@ -47,7 +47,7 @@ open class Module {
 
     /// Runs the module. Subclasses override this.
     open func callAsFunction(_ input: Tensor) -> Tensor {
-        preconditionFailure("\(type(of: self)) must override callAsFunction(_:)")
+        programmingError("\(type(of: self)) must override callAsFunction(_:)")
     }
 
     /// Runs the module, leaving out its last step when that is `activation` (softmax or

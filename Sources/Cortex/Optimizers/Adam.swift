@@ -1,4 +1,3 @@
-import CCortexShims
 import Foundation
 
 /// Adam, with Keras's update (epsilon added to sqrt(v), bias correction folded into the step):
@@ -19,7 +18,7 @@ public class Adam: Optimizer {
         clipNorm: Float? = nil,
         schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam: betas must be in [0, 1)")
+        check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam: betas must be in [0, 1)")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
@@ -28,46 +27,15 @@ public class Adam: Optimizer {
 
     public override var stateCount: Int { 2 }
 
-    #if arch(x86_64)
-        /// Whether the CPU runs the 8-lane AVX update (`CCortexShims`), checked once.
-        private static let hasAVX = cortex_has_avx() != 0
-    #endif
-
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
         let t = Double(iterations)
         let alpha = Float(
             Double(learningRate) * (1 - Foundation.pow(Double(beta2), t)).squareRoot()
                 / (1 - Foundation.pow(Double(beta1), t)))
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
         withBuffers(parameter, gradient, &state) { p, g, m, v in
-            let count = p.count
-            let (m, v, p, g) = (m!, v!, p.baseAddress!, g.baseAddress!)
-            // Eight lanes at a time (the pointers may alias as far as the compiler knows, so it
-            // would not vectorize this loop by itself), split across threads for large tensors.
-            parallelChunks(count, minimumPerThread: parallelElementThreshold) { range in
-                var i = range.lowerBound
-                #if arch(x86_64)
-                    if Self.hasAVX {
-                        let whole = (range.count / 8) * 8
-                        cortex_adam_update_avx(p + i, m + i, v + i, g + i, whole, alpha, b1, b2, eps)
-                        i += whole
-                    }
-                #endif
-                while i + 8 <= range.upperBound {
-                    let gi = load8(g + i)
-                    let mi = load8(m + i) + (gi - load8(m + i)) * (1 - b1)
-                    let vi = load8(v + i) + (gi * gi - load8(v + i)) * (1 - b2)
-                    store8(mi, m + i)
-                    store8(vi, v + i)
-                    store8(load8(p + i) - alpha * mi / (sqrt8(vi) + eps), p + i)
-                    i += 8
-                }
-                for j in i..<range.upperBound {
-                    m[j] += (g[j] - m[j]) * (1 - b1)
-                    v[j] += (g[j] * g[j] - v[j]) * (1 - b2)
-                    p[j] -= alpha * m[j] / (v[j].squareRoot() + eps)
-                }
-            }
+            OptimizerKernel.adam(
+                p.baseAddress!, m: m!, v: v!, gradient: g.baseAddress!, count: p.count, alpha: alpha, beta1: beta1,
+                beta2: beta2, epsilon: epsilon)
         }
     }
 }
@@ -90,7 +58,7 @@ public final class AdamW: Adam {
 
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
         let decay = 1 - learningRate * weightDecay
-        parameter.updateInPlace { p in for i in 0..<p.count { p[i] *= decay } }
+        parameter.updateInPlace { OptimizerKernel.scale($0.baseAddress!, count: $0.count, by: decay) }
         super.update(parameter, gradient: gradient, state: &state)
     }
 }

@@ -12,7 +12,7 @@ public struct ExponentialDecay: LearningRateSchedule {
     public let initialLearningRate: Float, decaySteps: Int, decayRate: Float, staircase: Bool
 
     public init(initialLearningRate: Float, decaySteps: Int, decayRate: Float, staircase: Bool = false) {
-        precondition(decaySteps > 0, "ExponentialDecay: decaySteps must be positive")
+        check(decaySteps > 0, "ExponentialDecay: decaySteps must be positive")
         (self.initialLearningRate, self.decaySteps, self.decayRate, self.staircase) =
             (initialLearningRate, decaySteps, decayRate, staircase)
     }
@@ -30,7 +30,7 @@ public struct CosineDecay: LearningRateSchedule {
     public let initialLearningRate: Float, decaySteps: Int, alpha: Float, warmupSteps: Int
 
     public init(initialLearningRate: Float, decaySteps: Int, alpha: Float = 0, warmupSteps: Int = 0) {
-        precondition(decaySteps > 0 && warmupSteps >= 0, "CosineDecay: decaySteps > 0 and warmupSteps >= 0")
+        check(decaySteps > 0 && warmupSteps >= 0, "CosineDecay: decaySteps > 0 and warmupSteps >= 0")
         (self.initialLearningRate, self.decaySteps, self.alpha, self.warmupSteps) =
             (initialLearningRate, decaySteps, alpha, warmupSteps)
     }
@@ -48,8 +48,8 @@ public struct PiecewiseConstant: LearningRateSchedule {
     public let boundaries: [Int], values: [Float]
 
     public init(boundaries: [Int], values: [Float]) {
-        precondition(values.count == boundaries.count + 1, "PiecewiseConstant: needs one more value than boundaries")
-        precondition(
+        check(values.count == boundaries.count + 1, "PiecewiseConstant: needs one more value than boundaries")
+        check(
             zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 },
             "PiecewiseConstant: boundaries must increase")
         (self.boundaries, self.values) = (boundaries, values)
@@ -67,7 +67,7 @@ public struct LinearWarmup: LearningRateSchedule {
     public let schedule: any LearningRateSchedule
 
     public init(warmupSteps: Int, then schedule: any LearningRateSchedule) {
-        precondition(warmupSteps > 0, "LinearWarmup: warmupSteps must be positive")
+        check(warmupSteps > 0, "LinearWarmup: warmupSteps must be positive")
         self.warmupSteps = warmupSteps
         self.schedule = schedule
     }

@@ -15,8 +15,8 @@ open class Optimizer {
     var states: [ObjectIdentifier: [Tensor]] = [:]
 
     public init(learningRate: Float, clipNorm: Float? = nil, schedule: (any LearningRateSchedule)? = nil) {
-        precondition(learningRate >= 0, "learning rate must be non-negative, got \(learningRate)")
-        if let clipNorm { precondition(clipNorm > 0, "clipNorm must be positive, got \(clipNorm)") }
+        check(learningRate >= 0, "learning rate must be non-negative, got \(learningRate)")
+        if let clipNorm { check(clipNorm > 0, "clipNorm must be positive, got \(clipNorm)") }
         self.learningRate = learningRate
         self.clipNorm = clipNorm
         self.schedule = schedule
@@ -44,7 +44,7 @@ open class Optimizer {
 
     /// Applies one update to `parameter`. `state` holds ``stateCount`` tensors, zero at first.
     open func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
-        preconditionFailure("\(type(of: self)) must override update(_:gradient:state:)")
+        programmingError("\(type(of: self)) must override update(_:gradient:state:)")
     }
 
     /// The state of `parameter`, for inspection and checkpoints.

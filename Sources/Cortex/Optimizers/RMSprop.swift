@@ -24,19 +24,10 @@ public final class RMSprop: Optimizer {
     public override var stateCount: Int { momentum > 0 ? 2 : 1 }
 
     public override func update(_ parameter: Parameter, gradient: Tensor, state: inout [Tensor]) {
-        let (lr, rho, mu, eps) = (learningRate, rho, momentum, epsilon)
         withBuffers(parameter, gradient, &state) { p, g, v, buffer in
-            let v = v!
-            for i in 0..<p.count {
-                v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
-                let increment = lr * g[i] / (v[i] + eps).squareRoot()
-                if let buffer {
-                    buffer[i] = mu * buffer[i] + increment
-                    p[i] -= buffer[i]
-                } else {
-                    p[i] -= increment
-                }
-            }
+            OptimizerKernel.rmsprop(
+                p.baseAddress!, v: v!, momentum: buffer, gradient: g.baseAddress!, count: p.count,
+                learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon)
         }
     }
 }

@@ -7,77 +7,51 @@
 func batchNormalization(
     _ x: Tensor, gamma: Tensor, beta: Tensor, epsilon: Float
 ) -> (output: Tensor, mean: [Float], variance: [Float]) {
-    let channels = x.shape[x.rank - 1], rows = x.count / channels
-    precondition(
-        gamma.shape == [channels] && beta.shape == [channels], "batchNormalization: gamma/beta must be [\(channels)]")
+    let channels = x.shape[x.rank - 1], rows = x.count / Swift.max(channels, 1)
+    check(
+        gamma.shape == [channels] && beta.shape == [channels],
+        "batchNormalization: gamma \(gamma.shape) and beta \(beta.shape) must be [\(channels)] for input \(x.shape)")
     var mean = [Double](repeating: 0, count: channels), variance = mean
     x.withUnsafeBufferPointer { p in
-        for r in 0..<rows { for c in 0..<channels { mean[c] += Double(p[r * channels + c]) } }
-        for c in 0..<channels { mean[c] /= Double(rows) }
-        for r in 0..<rows {
-            for c in 0..<channels {
-                let d = Double(p[r * channels + c]) - mean[c]
-                variance[c] += d * d
-            }
-        }
-        for c in 0..<channels { variance[c] /= Double(rows) }
+        BatchNormKernel.statistics(p.baseAddress!, rows: rows, channels: channels, mean: &mean, variance: &variance)
     }
     let inverse = variance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) }
-    let m = mean.map(Float.init)
-    let normalized = Tensor(uninitializedShape: x.shape) { out in
+    let batchMean = mean.map(Float.init)
+    var normalized = [Float](unsafeUninitializedCapacity: x.count) { _, c in c = x.count }
+    let output = Tensor(uninitializedShape: x.shape) { y in
         x.withUnsafeBufferPointer { p in
-            for r in 0..<rows {
-                for c in 0..<channels { out[r * channels + c] = (p[r * channels + c] - m[c]) * inverse[c] }
-            }
-        }
-    }
-    let output = Tensor(uninitializedShape: x.shape) { out in
-        normalized.withUnsafeBufferPointer { n in
             gamma.withUnsafeBufferPointer { g in
                 beta.withUnsafeBufferPointer { b in
-                    for r in 0..<rows {
-                        for c in 0..<channels { out[r * channels + c] = n[r * channels + c] * g[c] + b[c] }
+                    normalized.withUnsafeMutableBufferPointer { n in
+                        BatchNormKernel.forward(
+                            p.baseAddress!, rows: rows, channels: channels, mean: batchMean, inverse: inverse,
+                            gamma: g.baseAddress!, beta: b.baseAddress!, normalized: n.baseAddress!,
+                            y: y.baseAddress!)
                     }
                 }
             }
         }
     }
     let recorded = Tensor.recording(output, inputs: [x, gamma, beta]) { dy, tracked in
-        var sumDy = [Float](repeating: 0, count: channels), sumDyXhat = sumDy
+        var dGamma = [Float](repeating: 0, count: channels), dBeta = dGamma
+        var dx = [Float](unsafeUninitializedCapacity: tracked[0] ? x.count : 0) { _, c in c = tracked[0] ? x.count : 0 }
         dy.withUnsafeBufferPointer { d in
             normalized.withUnsafeBufferPointer { n in
-                for r in 0..<rows {
-                    for c in 0..<channels {
-                        sumDy[c] += d[r * channels + c]
-                        sumDyXhat[c] += d[r * channels + c] * n[r * channels + c]
+                gamma.withUnsafeBufferPointer { g in
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        BatchNormKernel.backward(
+                            d.baseAddress!, normalized: n.baseAddress!, rows: rows, channels: channels,
+                            gamma: g.baseAddress!, inverse: inverse, dx: tracked[0] ? dxp.baseAddress : nil,
+                            gammaGradient: &dGamma, betaGradient: &dBeta)
                     }
                 }
             }
         }
         var grads: [Tensor] = []
-        if tracked[0] {
-            grads.append(
-                Tensor(uninitializedShape: x.shape) { dx in
-                    dy.withUnsafeBufferPointer { d in
-                        normalized.withUnsafeBufferPointer { n in
-                            gamma.withUnsafeBufferPointer { g in
-                                let scale = (0..<channels).map { g[$0] * inverse[$0] }
-                                let meanDy = sumDy.map { $0 / Float(rows) },
-                                    meanDyXhat = sumDyXhat.map { $0 / Float(rows) }
-                                for r in 0..<rows {
-                                    for c in 0..<channels {
-                                        let i = r * channels + c
-                                        dx[i] = scale[c] * (d[i] - meanDy[c] - n[i] * meanDyXhat[c])
-                                    }
-                                }
-                            }
-                        }
-                    }
-                })
-        }
-        if tracked[1] { grads.append(Tensor(sumDyXhat)) }
-        if tracked[2] { grads.append(Tensor(sumDy)) }
+        if tracked[0] { grads.append(Tensor(shape: x.shape, storage: dx)) }
+        if tracked[1] { grads.append(Tensor(dGamma)) }
+        if tracked[2] { grads.append(Tensor(dBeta)) }
         return grads
     }
-    return (recorded, m, variance.map(Float.init))
+    return (recorded, batchMean, variance.map(Float.init))
 }

@@ -11,6 +11,16 @@ extension Tensor {
         }
     }
 
+    /// A tensor of the same shape with the 8-lane function `f` applied (the `FastMath` functions).
+    @inline(__always)
+    func mapped8(_ f: (Float8) -> Float8) -> Tensor {
+        Tensor(uninitializedShape: shape) { out in
+            storage.withUnsafeBufferPointer { x in
+                FastMath.applyInParallel(x.baseAddress!, out.baseAddress!, x.count, f)
+            }
+        }
+    }
+
     /// A tensor of the same shape combining `self` and `other` (same shape) element by element.
     @inline(__always)
     func zipped(with other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {

@@ -2,13 +2,13 @@
 /// shape); the result has shape `indices.shape + [outputDim]`. The backward pass scatter-adds the
 /// output gradient into the rows that were used.
 public func embedding(_ table: Tensor, indices: Tensor) -> Tensor {
-    precondition(table.rank == 2, "embedding: table must be [inputDim, outputDim], got \(table.shape)")
+    check(table.rank == 2, "embedding: table must be [inputDim, outputDim], got \(table.shape)")
     let (rows, dim) = (table.shape[0], table.shape[1])
     let count = indices.count
     let rowIndices: [Int] = indices.withUnsafeBufferPointer { p in
         (0..<count).map { i in
             let index = Int(p[i])
-            precondition(
+            check(
                 index >= 0 && index < rows && Float(index) == p[i],
                 "embedding: index \(p[i]) is not a row of a table with \(rows) rows")
             return index

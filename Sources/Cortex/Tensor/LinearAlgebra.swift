@@ -5,21 +5,21 @@
 /// [k, n]` case); otherwise both must have the same leading axes and each pair is multiplied.
 /// Transposes are handed to the GEMM as flags; no transposed copy is made.
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-    precondition(a.rank >= 2 && b.rank >= 2, "matmul: needs operands of rank >= 2, got \(a.shape) and \(b.shape)")
+    check(a.rank >= 2 && b.rank >= 2, "matmul: needs operands of rank >= 2, got \(a.shape) and \(b.shape)")
     if b.rank == 2 && a.rank > 2 && !transposeA {
         let lead = Array(a.shape.dropLast())
         let flat = matmul(a.reshaped([-1, a.shape[a.rank - 1]]), b, transposeB: transposeB)
         return flat.reshaped(lead + [flat.shape[1]])
     }
     let batchShape = Array(a.shape.dropLast(2))
-    precondition(
+    check(
         batchShape == Array(b.shape.dropLast(2)),
         "matmul: batch axes of \(a.shape) and \(b.shape) differ")
     let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
     let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
     let (m, k) = transposeA ? (ac, ar) : (ar, ac)
     let (k2, n) = transposeB ? (bc, br) : (br, bc)
-    precondition(
+    check(
         k == k2,
         "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") x \(b.shape)\(transposeB ? "ᵀ" : "")")
     let batches = batchShape.reduce(1, *)
@@ -64,11 +64,11 @@ public func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor
 /// `linear` followed by `epilogue` (ReLU) in the same pass over the output.
 func linear(_ x: Tensor, _ weight: Tensor, bias: Tensor?, epilogue: Epilogue) -> Tensor {
     check(!epilogue.maxPooling, "linear: pooling cannot follow a matrix product")
-    precondition(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
+    check(weight.rank == 2, "linear: weight must be [in, out], got \(weight.shape)")
     let (k, n) = (weight.shape[0], weight.shape[1])
-    precondition(
+    check(
         x.rank >= 1 && x.shape[x.rank - 1] == k, "linear: input \(x.shape) does not match weight \(weight.shape)")
-    if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) must be [\(n)]") }
+    if let bias { check(bias.shape == [n], "linear: bias \(bias.shape) must be [\(n)]") }
     let m = x.count / Swift.max(k, 1)
     let outShape = Array(x.shape.dropLast()) + [n]
     let result = Tensor(uninitializedShape: outShape) { y in

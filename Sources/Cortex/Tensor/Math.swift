@@ -20,7 +20,7 @@ public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor {
 
 /// The logistic function 1 / (1 + e^-x), computed without overflow.
 public func sigmoid(_ x: Tensor) -> Tensor {
-    let result = FastMath.map(x, FastMath.sigmoid)
+    let result = x.mapped8(FastMath.sigmoid)
     return Tensor.recording(result, inputs: [x]) { g, _ in
         [g.zipped(with: result) { g, y in g * y * (1 - y) }]
     }
@@ -28,7 +28,7 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 
 /// The hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
-    let result = FastMath.map(x, FastMath.tanh)
+    let result = x.mapped8(FastMath.tanh)
     return Tensor.recording(result, inputs: [x]) { g, _ in
         [g.zipped(with: result) { g, y in g * (1 - y * y) }]
     }
@@ -36,7 +36,7 @@ public func tanh(_ x: Tensor) -> Tensor {
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor {
-    let result = FastMath.map(x, FastMath.exp)
+    let result = x.mapped8(FastMath.exp)
     return Tensor.recording(result, inputs: [x]) { g, _ in [g.zipped(with: result) { $0 * $1 }] }
 }
 

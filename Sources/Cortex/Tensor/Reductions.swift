@@ -3,7 +3,7 @@ extension Tensor {
     func normalizedAxes(_ axes: [Int], op: StaticString) -> [Int] {
         let result = axes.map { axis -> Int in
             let a = axis < 0 ? axis + rank : axis
-            precondition(a >= 0 && a < rank, "\(op): axis \(axis) is out of range for shape \(shape)")
+            check(a >= 0 && a < rank, "\(op): axis \(axis) is out of range for shape \(shape)")
             return a
         }
         return Array(Set(result)).sorted()

@@ -5,10 +5,10 @@ extension Tensor {
         var target = newShape
         if let inferred = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != inferred }.map(\.element).reduce(1, *)
-            precondition(known > 0 && count % known == 0, "reshaped: cannot reshape \(shape) to \(newShape)")
+            check(known > 0 && count % known == 0, "reshaped: cannot reshape \(shape) to \(newShape)")
             target[inferred] = count / known
         }
-        precondition(
+        check(
             target.allSatisfy { $0 >= 0 } && target.reduce(1, *) == count,
             "reshaped: cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let inputShape = shape
@@ -20,7 +20,7 @@ extension Tensor {
 
     /// Reorders the axes: axis `i` of the result is axis `permutation[i]` of `self`.
     public func transposed(permutation: [Int]) -> Tensor {
-        precondition(
+        check(
             permutation.sorted() == Array(0..<rank),
             "transposed: \(permutation) is not a permutation of the axes of \(shape)")
         let outShape = permutation.map { shape[$0] }
@@ -74,7 +74,7 @@ extension Tensor {
     /// Keeps `range` of axis `axis`.
     public func slice(_ range: Range<Int>, alongAxis axis: Int = 0) -> Tensor {
         let axis = normalizedAxes([axis], op: "slice")[0]
-        precondition(
+        check(
             range.lowerBound >= 0 && range.upperBound <= shape[axis],
             "slice: range \(range) is out of bounds for axis \(axis) of \(shape)")
         let (outer, length, inner) = ReductionKernel.view(shape, axis: axis)
@@ -116,15 +116,15 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other axes must agree.
     public static func concatenating(_ tensors: [Tensor], alongAxis axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concatenating: needs at least one tensor")
+        check(!tensors.isEmpty, "concatenating: needs at least one tensor")
         let first = tensors[0]
         let axis = first.normalizedAxes([axis], op: "concatenating")[0]
         for t in tensors {
             var a = t.shape, b = first.shape
-            precondition(a.count == b.count, "concatenating: shapes \(first.shape) and \(t.shape) differ in rank")
+            check(a.count == b.count, "concatenating: shapes \(first.shape) and \(t.shape) differ in rank")
             a[axis] = 0
             b[axis] = 0
-            precondition(a == b, "concatenating: shapes \(first.shape) and \(t.shape) differ off axis \(axis)")
+            check(a == b, "concatenating: shapes \(first.shape) and \(t.shape) differ off axis \(axis)")
         }
         let lengths = tensors.map { $0.shape[axis] }
         let total = lengths.reduce(0, +)
@@ -163,7 +163,7 @@ extension Tensor {
             storage.withUnsafeBufferPointer { x in
                 var o = 0
                 for i in indices {
-                    precondition(i >= 0 && i < shape[0], "gatheringRows: row \(i) out of range for \(shape)")
+                    check(i >= 0 && i < shape[0], "gatheringRows: row \(i) out of range for \(shape)")
                     (out.baseAddress! + o).update(from: x.baseAddress! + i * rowSize, count: rowSize)
                     o += rowSize
                 }

@@ -21,7 +21,7 @@ public struct Tensor {
 
     /// Creates a tensor from row-major scalars and a shape whose product is `scalars.count`.
     public init(_ scalars: [Float], shape: [Int]) {
-        precondition(
+        check(
             shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count,
             "Tensor(_:shape:) got \(scalars.count) scalars for shape \(shape)")
         self.shape = shape
@@ -73,7 +73,7 @@ public struct Tensor {
     public var scalars: [Float] { storage }
     /// The single element of a tensor with one element.
     public var scalar: Float {
-        precondition(count == 1, "scalar needs a tensor with one element, got shape \(shape)")
+        check(count == 1, "scalar needs a tensor with one element, got shape \(shape)")
         return storage[0]
     }
     /// Whether gradients flow back through this tensor to some parameter.

@@ -20,8 +20,8 @@ public struct Batches: Sequence {
         _ inputs: Tensor, _ targets: Tensor, batchSize: Int, shuffle: Bool = false,
         augmentation: ImageAugmentation? = nil, using generator: inout RandomGenerator
     ) {
-        precondition(batchSize > 0, "Batches: batch size must be positive, got \(batchSize)")
-        precondition(
+        check(batchSize > 0, "Batches: batch size must be positive, got \(batchSize)")
+        check(
             inputs.shape.first == targets.shape.first,
             "Batches: inputs have \(inputs.shape.first ?? 0) rows but targets have \(targets.shape.first ?? 0)")
         self.inputs = inputs

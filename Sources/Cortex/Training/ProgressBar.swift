@@ -63,7 +63,7 @@ struct ProgressBar {
     private func write(_ text: String) {
         // Through stdout's own buffer, so the bar stays in order with print().
         print(text, terminator: "")
-        fflush(stdout)
+        fflush(nil)
     }
 }
 

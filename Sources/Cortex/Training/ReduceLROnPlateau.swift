@@ -19,7 +19,7 @@ public final class ReduceLROnPlateau: Callback {
         monitor: String = "val_loss", factor: Float = 0.1, patience: Int = 10, minDelta: Float = 1e-4,
         cooldown: Int = 0, minimum: Float = 0, mode: EarlyStopping.Mode = .auto
     ) {
-        precondition(factor > 0 && factor < 1, "ReduceLROnPlateau: factor must be in (0, 1)")
+        check(factor > 0 && factor < 1, "ReduceLROnPlateau: factor must be in (0, 1)")
         (self.monitor, self.factor, self.patience, self.minDelta, self.cooldown, self.minimum) =
             (monitor, factor, patience, Swift.abs(minDelta), cooldown, minimum)
         lowerIsBetter = mode.lowerIsBetter(for: monitor)

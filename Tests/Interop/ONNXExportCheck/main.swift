@@ -40,7 +40,7 @@ func randomizeConstants(_ model: Module, using rng: inout RandomGenerator) {
 }
 
 /// Writes a case's model, input and Cortex's output.
-func record(
+@MainActor func record(
     _ model: Module, _ name: String, _ description: String, input: Tensor, check: String = "values",
     accuracy: Float? = nil
 )
@@ -54,7 +54,7 @@ func record(
 }
 
 /// A small model with random weights on random input of per-example shape `shape`.
-func layerCase(
+@MainActor func layerCase(
     _ name: String, _ description: String, shape: [Int], batch: Int = 5, indicesBelow: Int? = nil,
     @LayerBuilder _ layers: () -> [Module]
 ) throws {

@@ -34,7 +34,7 @@ struct ONNXGraphBuilder {
 
     /// Adds a float constant stored as raw little-endian bytes; returns its name.
     mutating func addInitializer(_ name: String, floats: [Float], dims: [Int]) -> String {
-        precondition(
+        check(
             floats.count == dims.reduce(1, *), "ONNX initializer \(name): \(floats.count) values for dims \(dims)")
         let unique = uniqueName(name)
         initializers.append(ONNX.TensorProto(name: unique, dims: dims, contents: .rawFloats(floats)))
@@ -48,7 +48,7 @@ struct ONNXGraphBuilder {
 
     /// Adds an `int64` constant (axes, shapes); returns its name.
     mutating func addInitializer(_ name: String, int64s: [Int], dims: [Int]) -> String {
-        precondition(
+        check(
             int64s.count == dims.reduce(1, *), "ONNX initializer \(name): \(int64s.count) values for dims \(dims)")
         let unique = uniqueName(name)
         initializers.append(ONNX.TensorProto(name: unique, dims: dims, contents: .int64s(int64s.map(Int64.init))))

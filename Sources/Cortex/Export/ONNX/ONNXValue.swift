@@ -22,7 +22,7 @@ struct ONNXValue {
 
     /// A value whose axes are stored in the order `axes` (a permutation of `0...shape.count`).
     init(name: String, shape: [Int], axes: [Int]) {
-        precondition(
+        check(
             axes.sorted() == Array(0...shape.count), "ONNXValue \(name): axes \(axes) do not fit shape \(shape)")
         self.name = name
         self.shape = shape
@@ -50,7 +50,7 @@ struct ONNXValue {
     /// Time before batch, as ONNX's `RNN`, `LSTM` and `GRU` want their sequences:
     /// `[batch, time, features]` stored as `[time, batch, features]`.
     static func timeMajor(rank: Int) -> [Int] {
-        precondition(rank >= 2, "a time-major value needs batch and time axes")
+        check(rank >= 2, "a time-major value needs batch and time axes")
         return [1, 0] + Array(2..<rank)
     }
 }

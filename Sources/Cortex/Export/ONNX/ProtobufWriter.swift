@@ -62,7 +62,7 @@ struct ProtobufWriter {
 
     /// A field's key: `(field << 3) | wireType`.
     mutating func writeTag(field: Int, _ wireType: WireType) {
-        precondition(field > 0 && field < 1 << 29, "protobuf: field number \(field) is out of range")
+        check(field > 0 && field < 1 << 29, "protobuf: field number \(field) is out of range")
         writeVarint(UInt64(field) << 3 | UInt64(wireType.rawValue))
     }
 

@@ -44,7 +44,7 @@ extension RecurrentLayer {
     /// gate blocks in `order`: row `g * units + u` is Keras column `order[g] * units + u`.
     static func gateRows(_ matrix: [Float], rows: Int, order: [Int], units: Int) -> [Float] {
         let width = order.count * units
-        precondition(matrix.count == rows * width, "gateRows: \(matrix.count) values for [\(rows), \(width)]")
+        check(matrix.count == rows * width, "gateRows: \(matrix.count) values for [\(rows), \(width)]")
         var result = [Float](repeating: 0, count: matrix.count)
         for (g, source) in order.enumerated() {
             for u in 0..<units {

@@ -4,7 +4,7 @@ extension ONNX.AttributeProto {
     /// rule (the odd extra row or column after), through ``ConvGeometry``; ONNX's `pads` list
     /// every axis's start, then every axis's end.
     static func window(_ window: [Int], strides: [Int], padding: Padding, spatialShape: [Int]) -> [Self] {
-        precondition(
+        check(
             window.count == spatialShape.count && strides.count == spatialShape.count,
             "ONNX window \(window), strides \(strides) do not fit spatial shape \(spatialShape)")
         var starts: [Int] = [], ends: [Int] = []
