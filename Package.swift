@@ -4,7 +4,9 @@ import PackageDescription
 let package = Package(
     name: "Cortex",
     products: [
-        .library(name: "Cortex", targets: ["Cortex"])
+        .library(name: "Cortex", targets: ["Cortex"]),
+        // Data-parallel training on Open MPI; the core library keeps no MPI dependency.
+        .library(name: "CortexDistributed", targets: ["CortexDistributed"]),
     ],
     targets: [
         // CBLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
@@ -17,11 +19,22 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Open MPI's C API, from Debian's libopenmpi-dev (headers outside the default path: pkg-config).
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
         // Header-only vector helpers (an element-wise square root that vectorizes).
         .target(name: "CCortexShims"),
         .target(
             name: "Cortex",
             dependencies: ["COpenBLAS", "CZlib", "CCortexShims"]
+        ),
+        .target(
+            name: "CortexDistributed",
+            dependencies: ["Cortex", "CMPI"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "CortexBench",
@@ -54,6 +67,20 @@ let package = Package(
             name: "SaveStress",
             dependencies: ["Cortex"],
             path: "Tests/SaveStress"
+        ),
+        // Run under mpirun by `make test-distributed` (Swift Testing does not run under mpirun).
+        .executableTarget(
+            name: "CortexDistributedChecks",
+            dependencies: ["CortexDistributed", "Cortex"],
+            path: "Tests/DistributedTests",
+            exclude: ["run.sh"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "CortexDistributedBench",
+            dependencies: ["CortexDistributed", "Cortex"],
+            path: "Benchmarks/CortexDistributedBench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "CortexTests",
