@@ -35,6 +35,7 @@ extension MPICommunicator {
     /// Given the ranks that reported a failure (the same list on every rank), sends the lowest
     /// one's error to all and throws on every rank; returns when the list is empty.
     func throwIfAnyFailed(failedRanks: [Int], localError: (any Error)?) throws {
+        MPIRuntime.state.withLock { $0.failureAgreed = !failedRanks.isEmpty }
         guard let first = failedRanks.first else { return }
         var payload: [UInt8] = []
         if rank == first, let localError { payload = FailureReport(localError, host: hostName).encoded }

@@ -35,6 +35,9 @@ enum MPIRuntime {
         var threadLevel: Int32 = 0
         var finalized = false
         var watchdogStarted = false
+        /// Whether the last agreement (``MPICommunicator/agree(error:)``) found a failure, which
+        /// every rank then knows: only changes the exit message.
+        var failureAgreed = false
     }
 
     /// Initialization state, guarded separately from MPI calls.
@@ -94,7 +97,7 @@ enum MPIRuntime {
 
         let started = State(
             world: MPIHandle(raw: duplicate), rank: Int(rank), size: Int(size), hostName: host,
-            threadLevel: provided, finalized: false, watchdogStarted: false)
+            threadLevel: provided)
         state.withLock { $0 = started }
         return started
     }
@@ -176,8 +179,10 @@ enum MPIRuntime {
             }
         } else {
             writeToStandardError(
-                "cortex: rank \(s.rank) of \(s.size) (\(s.hostName)) exits with status \(status); "
-                    + "aborting the other ranks.\n")
+                "cortex: rank \(s.rank) of \(s.size) (\(s.hostName)) exits with status \(status)"
+                    + (s.failureAgreed
+                        ? " after a failure every rank learned of; ending the job.\n"
+                        : "; aborting the other ranks.\n"))
             MPI_Abort(cortex_mpi_comm_world(), status)
         }
     }
