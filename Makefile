@@ -1,14 +1,14 @@
 # Cortex: build, test, benchmark and demo. Every target installs missing system packages first.
 SWIFT ?= swift
-PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
+PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev openmpi-bin libopenmpi-dev
 ARGS ?=
 
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
-.PHONY: deps build test bench bench-compare demo fuzz format
+.PHONY: deps build test test-distributed bench bench-compare bench-distributed demo fuzz format
 
-# Installs the Debian packages that COpenBLAS and CZlib link against, only when missing.
+# Installs the Debian packages that COpenBLAS, CZlib and CMPI link against, only when missing.
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -23,11 +23,25 @@ build: deps
 	$(SWIFT) build -c release
 
 # Release build with testing enabled: the training tests run ~10x faster than in debug.
+# Then the distributed checks under mpirun (Swift Testing does not run under mpirun).
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) test-distributed
+
+# CortexDistributedChecks on 1-3 processes, and the failure scenarios with their exit status and
+# time limit (Tests/DistributedTests/run.sh). Same flags as `test`, so nothing is rebuilt after it.
+test-distributed: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing --product CortexDistributedChecks
+	bash Tests/DistributedTests/run.sh "$$($(SWIFT) build -c release -Xswiftc -enable-testing --show-bin-path)/CortexDistributedChecks"
 
 bench: deps
 	$(SWIFT) run -c release CortexBench $(ARGS)
+
+# Allreduce and broadcast time and bandwidth by message size on NP processes (default 2).
+NP ?= 2
+bench-distributed: deps
+	$(SWIFT) build -c release --product CortexDistributedBench
+	mpirun --oversubscribe --allow-run-as-root -np $(NP) "$$($(SWIFT) build -c release --show-bin-path)/CortexDistributedBench" $(ARGS)
 
 bench-compare: deps
 	@python3 -c "import torch" 2>/dev/null || { \
