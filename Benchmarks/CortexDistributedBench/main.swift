@@ -78,7 +78,8 @@ for bytes in sizes {
     let gigabytes = Double(bytes) / 1e9
     report(
         pad(format(bytes: bytes), 8) + pad(fixed(reduce * 1e6, 1), 11) + " us" + pad(fixed(gigabytes / reduce, 2), 9)
-            + " GB/s" + pad(fixed(busFactor * gigabytes / reduce, 2), 7) + " GB/s |" + pad(fixed(broadcast * 1e6, 1), 10)
+            + " GB/s" + pad(fixed(busFactor * gigabytes / reduce, 2), 7) + " GB/s |"
+            + pad(fixed(broadcast * 1e6, 1), 10)
             + " us" + pad(fixed(gigabytes / broadcast, 2), 8) + " GB/s")
 }
 
@@ -130,3 +131,8 @@ report(
     "seed CNN (MNIST, \(cnnCount) parameters, \(format(bytes: cnnCount * 4))): averageGradients "
         + "\(fixed(cnnStep * 1e6, 1)) us per step (median), \(fixed(cnnShare * 100, 0)) % of it in allreduce, "
         + "\(cnnBuckets) bucket\(cnnBuckets == 1 ? "" : "s")")
+
+let hashed = Sequential(seed: 2) { Dense(units: 1000) }
+try hashed.build(inputShape: [10_000])
+let hashTime = try measure(budget: quick ? 0.3 : 1) { _ = hashed.parameterHash() }
+report("parameterHash of 10M parameters: \(fixed(hashTime * 1e3, 1)) ms")

@@ -7,6 +7,7 @@
 static inline MPI_Comm cortex_mpi_comm_world(void) { return MPI_COMM_WORLD; }
 static inline MPI_Errhandler cortex_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline void *cortex_mpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Info cortex_mpi_info_null(void) { return MPI_INFO_NULL; }
 
 static inline MPI_Datatype cortex_mpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype cortex_mpi_double(void) { return MPI_DOUBLE; }
@@ -25,6 +26,7 @@ enum {
     cortex_mpi_thread_serialized = MPI_THREAD_SERIALIZED,
     cortex_mpi_max_error_string = MPI_MAX_ERROR_STRING,
     cortex_mpi_max_processor_name = MPI_MAX_PROCESSOR_NAME,
+    cortex_mpi_comm_type_shared = MPI_COMM_TYPE_SHARED,
 };
 
 // glibc's on_exit passes the exit status to the handler (atexit does not): MPI is finalized only

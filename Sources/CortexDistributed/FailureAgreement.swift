@@ -41,7 +41,8 @@ extension MPICommunicator {
         if rank == first, let localError { payload = FailureReport(localError, host: hostName).encoded }
         let received = try broadcast(bytes: payload, from: first)
         if let localError { throw localError }
-        throw FailureReport(decoding: received).error(rank: first, size: size, othersFailed: Array(failedRanks.dropFirst()))
+        throw FailureReport(decoding: received).error(
+            rank: first, size: size, othersFailed: Array(failedRanks.dropFirst()))
     }
 }
 
@@ -77,7 +78,8 @@ struct FailureReport: Equatable {
     func error(rank: Int, size: Int, othersFailed: [Int]) -> CortexError {
         let also =
             othersFailed.isEmpty
-            ? "" : " (rank\(othersFailed.count > 1 ? "s" : "") \(othersFailed.map(String.init).joined(separator: ", ")) failed too)"
+            ? ""
+            : " (rank\(othersFailed.count > 1 ? "s" : "") \(othersFailed.map(String.init).joined(separator: ", ")) failed too)"
         let place = host.isEmpty ? "" : " (\(host))"
         return CortexError(kind, "rank \(rank) of \(size)\(place) failed: \(message)\(also)")
     }

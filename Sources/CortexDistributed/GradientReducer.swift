@@ -173,7 +173,8 @@ public final class GradientReducer {
                 if localError != nil { buffer[communicator.rank] = 1 }
             }
             for member in bucket.members {
-                let destination = UnsafeMutableBufferPointer(rebasing: buffer[member.offset..<member.offset + member.count])
+                let destination = UnsafeMutableBufferPointer(
+                    rebasing: buffer[member.offset..<member.offset + member.count])
                 if localError == nil, let gradient = parameters[member.parameter].grad {
                     buffer[member.flag] = 1
                     gradient.withUnsafeBufferPointer { source in

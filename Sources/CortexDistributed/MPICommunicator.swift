@@ -36,6 +36,10 @@ public final class MPICommunicator: Sendable, CustomStringConvertible {
     public let rank: Int
     /// The number of processes in the job.
     public let size: Int
+    /// This process's index among the ranks on its host (`MPI_COMM_TYPE_SHARED`), `0..<localSize`.
+    public let localRank: Int
+    /// The number of ranks on this host.
+    public let localSize: Int
     /// The host this rank runs on (`MPI_Get_processor_name`), for messages.
     public let hostName: String
     /// How long one blocking call may wait before the job is aborted, or `nil` for no limit.
@@ -51,6 +55,10 @@ public final class MPICommunicator: Sendable, CustomStringConvertible {
     /// Every rank must create its first communicator at the same point (it duplicates
     /// `MPI_COMM_WORLD`, a collective call); later ones share that duplicate and are local.
     ///
+    /// Ranks on one host share its cores: unless `CORTEX_NUM_THREADS` is set, the first
+    /// communicator sets `Cortex.threadCount` to the host's cores divided by its ranks (at
+    /// least 1). Set `Cortex.threadCount` after this call to choose otherwise.
+    ///
     /// - Parameter timeout: the longest any single collective may block before the watchdog
     ///   aborts the job; `nil` waits forever. The default is ``defaultTimeout``.
     /// - Throws: ``CortexError`` (`.distributed`) if MPI cannot be initialized or was finalized.
@@ -63,6 +71,8 @@ public final class MPICommunicator: Sendable, CustomStringConvertible {
         self.world = world
         self.rank = started.rank
         self.size = started.size
+        self.localRank = started.localRank
+        self.localSize = started.localSize
         self.hostName = started.hostName
         self.timeout = timeout
         self.timeoutSeconds = timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
@@ -103,7 +113,8 @@ public final class MPICommunicator: Sendable, CustomStringConvertible {
     /// Runs one blocking MPI call under the call lock and the watchdog; throws on an MPI error.
     func perform(_ operation: String, _ body: () -> Int32) throws {
         if let earlier = failure.withLock({ $0 }) {
-            throw CortexError(.distributed, "\(operation) refused on \(description): an earlier MPI call failed (\(earlier))")
+            throw CortexError(
+                .distributed, "\(operation) refused on \(description): an earlier MPI call failed (\(earlier))")
         }
         let code = MPIRuntime.call(operation, timeout: timeoutSeconds, body)
         guard code != cortex_mpi_success else { return }

@@ -31,6 +31,8 @@ enum MPIRuntime {
         var world: MPIHandle?
         var rank = 0
         var size = 1
+        var localRank = 0
+        var localSize = 1
         var hostName = ""
         var threadLevel: Int32 = 0
         var finalized = false
@@ -90,15 +92,31 @@ enum MPIRuntime {
         var size: Int32 = 0
         try check(MPI_Comm_rank(duplicate, &rank), "MPI_Comm_rank")
         try check(MPI_Comm_size(duplicate, &size), "MPI_Comm_size")
+        // The ranks sharing this host's memory, for thread counts and per-host work.
+        var local: MPI_Comm? = nil
+        try check(
+            MPI_Comm_split_type(duplicate, Int32(cortex_mpi_comm_type_shared), rank, cortex_mpi_info_null(), &local),
+            "MPI_Comm_split_type")
+        var localRank: Int32 = 0
+        var localSize: Int32 = 1
+        if local != nil {
+            try check(MPI_Comm_rank(local, &localRank), "MPI_Comm_rank")
+            try check(MPI_Comm_size(local, &localSize), "MPI_Comm_size")
+            MPI_Comm_free(&local)
+        }
         var name = [CChar](repeating: 0, count: Int(cortex_mpi_max_processor_name) + 1)
         var length: Int32 = 0
         if MPI_Get_processor_name(&name, &length) != cortex_mpi_success { length = 0 }
         let host = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 
         let started = State(
-            world: MPIHandle(raw: duplicate), rank: Int(rank), size: Int(size), hostName: host,
-            threadLevel: provided)
+            world: MPIHandle(raw: duplicate), rank: Int(rank), size: Int(size), localRank: Int(localRank),
+            localSize: Int(localSize), hostName: host, threadLevel: provided)
         state.withLock { $0 = started }
+        // Ranks on one host share its cores: without this each would start a thread per core.
+        if localSize > 1 && ProcessInfo.processInfo.environment["CORTEX_NUM_THREADS"] == nil {
+            Cortex.threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount / Int(localSize))
+        }
         return started
     }
 
@@ -149,7 +167,8 @@ enum MPIRuntime {
                 let call = inFlight.withLock { $0 }
                 guard let call, DispatchTime.now().uptimeNanoseconds > call.deadline else { continue }
                 let s = state.withLock { $0 }
-                let seconds = call.timeoutSeconds.rounded() == call.timeoutSeconds
+                let seconds =
+                    call.timeoutSeconds.rounded() == call.timeoutSeconds
                     ? String(Int(call.timeoutSeconds)) : String(call.timeoutSeconds)
                 writeToStandardError(
                     "cortex: rank \(s.rank) of \(s.size) (\(s.hostName)) waited more than \(seconds) s in "

@@ -39,7 +39,9 @@ extension MPICommunicator {
 
     /// Rank `rank`'s share of `rows` in a job of `size` ranks; see ``share(of:)``.
     public static func share(of rows: Range<Int>, rank: Int, size: Int) -> Range<Int> {
-        guard size > 0 && (0..<size).contains(rank) else { fatalError("share(of:): rank \(rank) is not in 0..<\(size)") }
+        guard size > 0 && (0..<size).contains(rank) else {
+            fatalError("share(of:): rank \(rank) is not in 0..<\(size)")
+        }
         let (base, extra) = rows.count.quotientAndRemainder(dividingBy: size)
         let start = rows.lowerBound + rank * base + min(rank, extra)
         return start..<(start + base + (rank < extra ? 1 : 0))

@@ -8,13 +8,21 @@ func runCollectiveChecks(_ checker: Checker) throws {
     let comm = checker.comm
     let (rank, size) = (comm.rank, comm.size)
 
-    try checker.check("rank and size") {
+    try checker.check("rank, size, ranks per host and threads per rank") {
         let expected = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) ?? 1
         checker.expect(size == expected, "size \(size), launcher says \(expected)")
         var ranks = [Int](repeating: 0, count: size)
         ranks[rank] = rank + 1
         try comm.allreduce(&ranks, .sum)
         checker.expect(ranks == Array(1...size), "ranks seen by all: \(ranks)")
+        // One host: every rank is local, numbered as in the job.
+        checker.expect(comm.localSize == size && comm.localRank == rank, "local \(comm.localRank) of \(comm.localSize)")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if ProcessInfo.processInfo.environment["CORTEX_NUM_THREADS"] == nil && size > 1 {
+            checker.expect(
+                Cortex.threadCount == max(1, cores / size),
+                "threadCount \(Cortex.threadCount) with \(size) ranks on \(cores) cores")
+        }
     }
 
     try checker.check("allreduceSum Float, 20 MB in place") {

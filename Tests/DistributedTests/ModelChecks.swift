@@ -43,7 +43,10 @@ func runModelChecks(_ checker: Checker) throws {
             checker.expectError(
                 "a different model on rank \(size - 1)",
                 containing: rank == size - 1
-                    ? ["differs from rank 0's", "parameter 0 is dense.kernel [3, 5] here but dense.kernel [3, 4] on rank 0"]
+                    ? [
+                        "differs from rank 0's",
+                        "parameter 0 is dense.kernel [3, 5] here but dense.kernel [3, 4] on rank 0",
+                    ]
                     : ["rank \(size - 1) of \(size)", "failed", "differs from rank 0's"]
             ) { try comm.broadcastParameters(of: model) }
         }
@@ -123,14 +126,16 @@ func runModelChecks(_ checker: Checker) throws {
             try comm.verifyReplicasIdentical(distributed)
             let difference = relativeDifference(
                 distributed.parameters.map(\.value), reference.parameters.map(\.value))
-            checker.expect(difference < 1e-5, "\(type(of: optimizer)): relative difference \(difference) after 20 steps")
+            checker.expect(
+                difference < 1e-5, "\(type(of: optimizer)): relative difference \(difference) after 20 steps")
         }
     }
 
     try checker.check("sumAcrossRanks adds totals and refuses different names") {
         let totals = try comm.sumAcrossRanks(["loss": 0.5 * Double(rank + 1), "rows": Double(10 + rank)])
         checker.expect(totals["loss"] == 0.25 * Double(size * (size + 1)), "loss total \(totals["loss"] ?? -1)")
-        checker.expect(totals["rows"] == Double(10 * size + size * (size - 1) / 2), "rows total \(totals["rows"] ?? -1)")
+        checker.expect(
+            totals["rows"] == Double(10 * size + size * (size - 1) / 2), "rows total \(totals["rows"] ?? -1)")
         if size > 1 {
             checker.expectError("different names", containing: ["ranks report different names"]) {
                 _ = try comm.sumAcrossRanks(rank == 0 ? ["loss": 1] : ["accuracy": 1])

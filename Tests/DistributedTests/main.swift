@@ -9,7 +9,6 @@ import Cortex
 import CortexDistributed
 import Foundation
 
-Cortex.threadCount = 1
 let arguments = Array(CommandLine.arguments.dropFirst())
 let comm = try MPICommunicator()
 
