@@ -37,11 +37,14 @@ test-distributed: deps
 bench: deps
 	$(SWIFT) run -c release CortexBench $(ARGS)
 
-# Allreduce and broadcast time and bandwidth by message size on NP processes (default 2).
+# Allreduce and broadcast time and bandwidth by message size on NP processes (default 2). Not
+# --oversubscribe: it makes waiting ranks yield their core, which slows large messages (measured);
+# for more processes than cores, MPIRUN="mpirun --oversubscribe".
 NP ?= 2
+MPIRUN ?= mpirun $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
 bench-distributed: deps
 	$(SWIFT) build -c release --product CortexDistributedBench
-	mpirun --oversubscribe --allow-run-as-root -np $(NP) "$$($(SWIFT) build -c release --show-bin-path)/CortexDistributedBench" $(ARGS)
+	$(MPIRUN) -np $(NP) "$$($(SWIFT) build -c release --show-bin-path)/CortexDistributedBench" $(ARGS)
 
 bench-compare: deps
 	@python3 -c "import torch" 2>/dev/null || { \
