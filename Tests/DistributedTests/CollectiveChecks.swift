@@ -34,6 +34,17 @@ func runCollectiveChecks(_ checker: Checker) throws {
         checker.expect(bad == nil, "element \(bad ?? 0) is \(values[bad ?? 0])")
     }
 
+    try checker.check("allreduceSum gives every rank the same bits (rounded sums, 4 KB to 20 MB)") {
+        for count in [1000, 100_000, 5_000_000] {
+            var rng = RandomGenerator(seed: UInt64(rank + 1))
+            var values = Tensor.randomNormal([count], using: &rng).scalars
+            try comm.allreduceSum(&values)
+            let bits = values.reduce(UInt64(0)) { $0 &* 1_000_003 &+ UInt64($1.bitPattern) }
+            let hashes = try comm.allgather(bits)
+            checker.expect(Set(hashes).count == 1, "\(count) floats: sums differ across ranks \(hashes)")
+        }
+    }
+
     try checker.check("allreduceSum Double and unsafe buffers") {
         var values = (0..<1000).map { Double($0) * 0.25 - Double(rank) }
         try values.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
