@@ -34,7 +34,6 @@ enum MPIRuntime {
         var localRank = 0
         var localSize = 1
         var hostName = ""
-        var threadLevel: Int32 = 0
         var finalized = false
         var watchdogStarted = false
         /// Whether the last agreement (``MPICommunicator/agree(error:)``) found a failure, which
@@ -111,7 +110,7 @@ enum MPIRuntime {
 
         let started = State(
             world: MPIHandle(raw: duplicate), rank: Int(rank), size: Int(size), localRank: Int(localRank),
-            localSize: Int(localSize), hostName: host, threadLevel: provided)
+            localSize: Int(localSize), hostName: host)
         state.withLock { $0 = started }
         // Ranks on one host share its cores: without this each would start a thread per core.
         if localSize > 1 && ProcessInfo.processInfo.environment["CORTEX_NUM_THREADS"] == nil {
