@@ -1,14 +1,14 @@
 # Cortex: build, test, benchmark and demo. Every target installs missing system packages first.
 SWIFT ?= swift
-PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
+PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev openmpi-bin libopenmpi-dev
 ARGS ?=
 
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
-.PHONY: deps build test interop bench bench-compare demo fuzz format
+.PHONY: deps build test test-distributed interop sanitize bench bench-compare bench-distributed demo fuzz format
 
-# Installs the Debian packages that COpenBLAS and CZlib link against, only when missing.
+# Installs the Debian packages that COpenBLAS, CZlib and CMPI link against, only when missing.
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -23,9 +23,11 @@ build: deps
 	$(SWIFT) build -c release
 
 # Release build with testing enabled: the training tests run ~10x faster than in debug.
-# Then the ONNX Runtime checks, where python3 exists (the Swift tests need no Python).
+# Then the distributed checks under mpirun (Swift Testing does not run under mpirun), and the
+# ONNX Runtime checks where python3 exists (the Swift tests need no Python).
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) --no-print-directory test-distributed
 	@if command -v python3 >/dev/null 2>&1; then $(MAKE) --no-print-directory interop; \
 	else echo "python3 not found: skipping make interop (ONNX export checked by ONNX Runtime)"; fi
 
@@ -45,6 +47,12 @@ interop: deps $(INTEROP_VENV)/.installed
 	$(SWIFT) run -c release -Xswiftc -enable-testing ONNXExportCheck $(INTEROP_DIR)
 	$(INTEROP_VENV)/bin/python Tests/Interop/check_onnx.py $(INTEROP_DIR)
 
+# CortexDistributedChecks on 1-3 processes, and the failure scenarios with their exit status and
+# time limit (Tests/DistributedTests/run.sh). Same flags as `test`, so nothing is rebuilt after it.
+test-distributed: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing --product CortexDistributedChecks
+	bash Tests/DistributedTests/run.sh "$$($(SWIFT) build -c release -Xswiftc -enable-testing --show-bin-path)/CortexDistributedChecks"
+
 bench: deps
 	$(SWIFT) run -c release CortexBench $(ARGS)
 
@@ -59,6 +67,15 @@ $(PEERS_VENV)/ready:
 bench-compare: deps $(PEERS_VENV)/ready
 	PYTHON=$(PEERS_VENV)/bin/python bash Benchmarks/peers/compare.sh $(ARGS)
 
+# Allreduce and broadcast time and bandwidth by message size on NP processes (default 2). Not
+# --oversubscribe: it makes waiting ranks yield their core, which slows large messages (measured);
+# for more processes than cores, MPIRUN="mpirun --oversubscribe".
+NP ?= 2
+MPIRUN ?= mpirun $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
+bench-distributed: deps
+	$(SWIFT) build -c release --product CortexDistributedBench
+	$(MPIRUN) -np $(NP) "$$($(SWIFT) build -c release --show-bin-path)/CortexDistributedBench" $(ARGS)
+
 demo: deps
 	$(SWIFT) run -c release MNISTDemo $(ARGS)
 
@@ -69,6 +86,13 @@ fuzz: deps
 	cp Tests/CortexTests/Fixtures/*.safetensors Tests/CortexTests/Fixtures/*.np[yz] .build-fuzz/corpus/
 	.build-fuzz/debug/CortexFuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 		-artifact_prefix=.build-fuzz/ -print_final_stats=1
+
+# The thread-count stress (training while another thread changes Cortex.threadCount) under
+# AddressSanitizer, for SANITIZE_SECONDS.
+SANITIZE_SECONDS ?= 10
+sanitize: deps
+	$(SWIFT) build --scratch-path .build-asan -c debug --product ThreadCountStress -Xswiftc -sanitize=address
+	.build-asan/debug/ThreadCountStress $(SANITIZE_SECONDS)
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks Examples

@@ -4,7 +4,9 @@ import PackageDescription
 let package = Package(
     name: "Cortex",
     products: [
-        .library(name: "Cortex", targets: ["Cortex"])
+        .library(name: "Cortex", targets: ["Cortex"]),
+        // Data-parallel training on Open MPI; the core library keeps no MPI dependency.
+        .library(name: "CortexDistributed", targets: ["CortexDistributed"]),
     ],
     targets: [
         // CBLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
@@ -17,11 +19,21 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Open MPI's C API, from Debian's libopenmpi-dev (headers outside the default path: pkg-config).
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
         // Header-only vector helpers (an element-wise square root that vectorizes).
         .target(name: "CCortexShims"),
         .target(
             name: "Cortex",
             dependencies: ["COpenBLAS", "CZlib", "CCortexShims"]
+        ),
+        .target(
+            name: "CortexDistributed",
+            dependencies: ["Cortex", "CMPI"]
         ),
         .executableTarget(
             name: "CortexBench",
@@ -73,6 +85,18 @@ let package = Package(
             name: "ThreadCountStress",
             dependencies: ["Cortex"],
             path: "Tests/ThreadCountStress"
+        ),
+        // Run under mpirun by `make test-distributed` (Swift Testing does not run under mpirun).
+        .executableTarget(
+            name: "CortexDistributedChecks",
+            dependencies: ["CortexDistributed", "Cortex"],
+            path: "Tests/DistributedTests",
+            exclude: ["run.sh"]
+        ),
+        .executableTarget(
+            name: "CortexDistributedBench",
+            dependencies: ["CortexDistributed", "Cortex"],
+            path: "Benchmarks/CortexDistributedBench"
         ),
         .testTarget(
             name: "CortexTests",

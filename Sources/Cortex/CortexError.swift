@@ -15,6 +15,9 @@ public struct CortexError: Error, CustomStringConvertible, Equatable {
         case invalidFile
         /// The model must be compiled before this call.
         case notCompiled
+        /// A distributed run failed: an MPI call returned an error, another process failed, or
+        /// the processes disagree (different models or data layouts).
+        case distributed
     }
 
     public let kind: Kind
