@@ -43,4 +43,12 @@ __attribute__((target("avx"))) static inline void cortex_adam_update_avx(
 }
 #endif
 
+// getrandom(2), which Swift's Glibc module does not export: fills `buffer` from the kernel's
+// CSPRNG (blocking only until the pool is first seeded, never after). Returns the number of bytes
+// written (a call may write fewer than asked, or fail with -1 and errno EINTR; the caller loops).
+#if defined(__linux__)
+#include <sys/random.h>
+static inline long cortex_getrandom(void *buffer, unsigned long length) { return getrandom(buffer, length, 0); }
+#endif
+
 #endif
