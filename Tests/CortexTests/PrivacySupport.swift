@@ -33,7 +33,12 @@ struct PrivacyReference: Decodable {
         let target_epsilon: Double, delta: Double, sample_rate: Double, steps: Int
         let noise_multiplier: Double, epsilon_at_result: Double
     }
+    struct Statement: Decodable {
+        let name: String, records: [[Double]], delta: Double, published: Double
+        let dp_accounting: EpsilonAndOrder, opacus: EpsilonAndOrder
+    }
     let anchors: Anchors
+    let statement: [Statement]
     let per_order: [PerOrder]
     let rdp_grid: [RDPCase]
     let pld_grid: [PLDCase]

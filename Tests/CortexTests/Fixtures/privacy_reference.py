@@ -150,9 +150,21 @@ for target_epsilon, delta, q, steps in [
                     "noise_multiplier": float(sigma),
                     "epsilon_at_result": opacus_rdp_epsilon([[sigma, q, steps]], delta)["epsilon"]})
 
+# TF Privacy's compute_dp_sgd_privacy_statement test (10000 examples, batch 64, 5 epochs, sigma 2.0
+# with microbatching, i.e. an effective noise multiplier of 1.0, delta 1e-6): shuffled batches
+# ("each example occurring once per epoch": 5 unsampled Gaussian mechanisms) and Poisson sampling
+# (ceil(5 / q) steps at q = 64 / 10000). Published to 3 decimals: 13.376 and 1.616 (RDP).
+statement = []
+for name, records, published in [("shuffled", [[1.0, 1.0, 5]], 13.376),
+                                  ("poisson", [[1.0, 64 / 10000, math.ceil(5 / (64 / 10000))]], 1.616)]:
+    statement.append({"name": name, "records": records, "delta": 1e-6, "published": published,
+                      "dp_accounting": dp_accounting_rdp_epsilon(records, 1e-6),
+                      "opacus": opacus_rdp_epsilon(records, 1e-6)})
+
 out = {
     "versions": {"opacus": version("opacus"), "dp_accounting": version("dp-accounting")},
     "anchors": anchors, "per_order": per_order, "rdp_grid": rdp_grid, "pld_grid": pld_grid, "inverse": inverse,
+    "statement": statement,
 }
 
 
