@@ -40,7 +40,7 @@ public struct DifferentialPrivacy: Sendable, Hashable, Codable {
         /// report, a looser upper bound. The default.
         case rdp
         /// ``PLDAccountant`` (privacy loss distributions, grid 1e-4): a tighter upper bound
-        /// (about 8% lower ε for typical DP-SGD), tens of milliseconds per evaluation.
+        /// (typically 5-15% lower ε than RDP for DP-SGD), tens of milliseconds per evaluation.
         case pld
 
         /// A new accountant of this kind with nothing recorded.

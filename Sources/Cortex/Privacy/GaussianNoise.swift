@@ -42,7 +42,7 @@ public struct SeededGaussianNoise: GaussianNoiseSource, Equatable {
     /// - Parameter seed: The seed; equal seeds give equal noise.
     public init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
 
-    /// Overwrites `buffer` with N(0, `standardDeviation`²) samples, about 2-3 ns each.
+    /// Overwrites `buffer` with N(0, `standardDeviation`²) samples, about 5-7 ns each.
     ///
     /// - Parameters:
     ///   - buffer: The values to overwrite.
@@ -65,9 +65,9 @@ public struct SeededGaussianNoise: GaussianNoiseSource, Equatable {
 /// Differential Privacy Systems", 2022) far harder. It is not a formal defense against them: that
 /// would need a discrete Gaussian over a fixed grid, which Cortex does not implement.
 ///
-/// The price: runs are not reproducible, and noise costs about four normals and 32 bytes of
-/// kernel randomness per value (tens of nanoseconds per value instead of 2-3), which matters
-/// only for models whose noise dominates a step.
+/// The price: runs are not reproducible, and each value costs four normals and 32 bytes of
+/// kernel randomness: about 125 ns per value measured here, against 5-7 ns for
+/// ``SeededGaussianNoise`` (0.1 s more per step for a million parameters).
 public struct SecureGaussianNoise: GaussianNoiseSource {
     /// Checks that the kernel's generator answers; throws a `CortexError` if it does not
     /// (a kernel without `getrandom`, Linux before 3.17, or a sandbox that forbids it).

@@ -17,13 +17,14 @@ import Foundation
 ///
 /// The ε returned is an upper bound: the discretization rounds losses up, the noise tails beyond
 /// probability `exp(-50)` and the composed tails beyond `1e-15` (Chernoff bound) are treated
-/// as infinite loss. A finer interval gives a smaller bound, in time and memory proportional to
-/// `1 / interval`. Matches dp-accounting to about 1e-9 relative; about 0.1% below Opacus' PRV
-/// accountant, which estimates rather than bounds.
+/// as infinite loss. A finer interval gives a smaller bound, in time and memory roughly
+/// proportional to `1 / interval`. Matches dp-accounting's `PLDAccountant` to better than 1e-6
+/// relative (same construction, own FFT); about 0.15% below Opacus' PRV accountant, which
+/// estimates ε to within an error band rather than bounding it.
 ///
 /// `record` only appends to the history; `epsilon(delta:)` builds the composition each time it
-/// is called (tens of milliseconds in a release build for a few thousand steps), so ask for ε
-/// per epoch, not per step.
+/// is called (about 60 ms of CPU time in a release build for the 2250-step example above, 6 ms
+/// with a 1e-3 grid), so ask for ε per epoch, not per step.
 public struct PLDAccountant: PrivacyAccountant, Equatable {
     /// The spacing of the privacy-loss grid (dp-accounting's `value_discretization_interval`).
     public let valueDiscretizationInterval: Double
@@ -32,9 +33,9 @@ public struct PLDAccountant: PrivacyAccountant, Equatable {
 
     /// Creates an accountant with no steps recorded.
     ///
-    /// - Parameter valueDiscretizationInterval: The privacy-loss grid spacing, finite and > 0;
-    ///   1e-4 (the default, as dp-accounting) gives ε within about 0.01% of the exact value for
-    ///   typical DP-SGD settings.
+    /// - Parameter valueDiscretizationInterval: The privacy-loss grid spacing, finite and > 0.
+    ///   The default 1e-4 (dp-accounting's) gives ε within about 1e-5 relative of a ten times
+    ///   finer grid on typical DP-SGD settings; 1e-3 is ten times faster and within about 1e-4.
     /// - Precondition: The interval is finite and > 0; a violation stops with a message.
     public init(valueDiscretizationInterval: Double = 1e-4) {
         if !(valueDiscretizationInterval > 0 && valueDiscretizationInterval.isFinite) {
