@@ -145,6 +145,7 @@ public struct RDPAccountant: PrivacyAccountant, Equatable {
         return best
     }
 
+    /// Equal when the orders, convention and history are (the cache of per-step RDP is derived).
     public static func == (lhs: RDPAccountant, rhs: RDPAccountant) -> Bool {
         lhs.orders == rhs.orders && lhs.convention == rhs.convention && lhs.history == rhs.history
     }
