@@ -20,6 +20,7 @@ public protocol PrivacyAccountant: Sendable {
     /// steps satisfy (ε, δ)-differential privacy; 0 when nothing was recorded.
     ///
     /// - Parameter delta: δ in (0, 1).
+    /// - Precondition: δ in (0, 1); a violation stops with a message naming the value.
     func epsilon(delta: Double) -> Double
 
     /// The recorded history, consecutive equal settings merged.
