@@ -58,4 +58,12 @@ typedef struct {
 // Fills `info` from CPUID; on other architectures everything is zero.
 void cortex_read_cpu_info(cortex_cpu_info *info);
 
+// getrandom(2), which Swift's Glibc module does not export: fills `buffer` from the kernel's
+// CSPRNG (blocking only until the pool is first seeded, never after). Returns the number of bytes
+// written (a call may write fewer than asked, or fail with -1 and errno EINTR; the caller loops).
+#if defined(__linux__)
+#include <sys/random.h>
+static inline long cortex_getrandom(void *buffer, unsigned long length) { return getrandom(buffer, length, 0); }
+#endif
+
 #endif
