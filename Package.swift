@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/OverfittingDemo"
         ),
+        .executableTarget(
+            name: "LanguageID",
+            dependencies: ["Cortex"],
+            path: "Examples/LanguageID"
+        ),
         // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
         .executableTarget(
             name: "CortexFuzz",
