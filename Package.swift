@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe"],
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "LanguageID"],
             exclude: ["Fixtures"]
         ),
     ],
