@@ -25,6 +25,12 @@ import Testing
         #expect(m.classNames == ["0", "1"])
         #expect(m.counts == [[0, 0], [1, 2]])
         #expect(m.precision[0] == 0 && m.recall[0].isNaN)
+        // A stray huge label is refused, not allocated.
+        #expect {
+            try ConfusionMatrix(predictions: Tensor([0, 1]), labels: Tensor([0, 1e20]))
+        } throws: {
+            ($0 as? CortexError)?.description.contains("not a class index below 4096 (pass classNames") ?? false
+        }
     }
 
     @Test func refusesMismatchedOrInvalidInput() {

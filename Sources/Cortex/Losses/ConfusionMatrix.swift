@@ -11,6 +11,9 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
     public let counts: [[Int]]
     /// The class names, in index order, used as row and column headings.
     public let classNames: [String]
+    /// The most classes inferred from the data when no `classNames` are given (a stray large
+    /// label would otherwise allocate a huge table).
+    public static let maximumInferredClasses = 4096
 
     /// Tallies `predictions` against `labels`.
     ///
@@ -19,7 +22,8 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
     ///     (the highest of each row is the prediction, the first on ties).
     ///   - labels: `[n]` actual class indices stored as `Float`.
     ///   - classNames: The names of the classes; their count is the number of classes. `nil`
-    ///     names them `0`, `1`, ... up to the largest index seen (or the width of `predictions`).
+    ///     names them `0`, `1`, ... up to the largest index seen (or the width of `predictions`),
+    ///     at most ``maximumInferredClasses`` of them.
     /// - Throws: ``CortexError`` when the row counts differ, or a value is not a class index
     ///   (negative, fractional, or beyond `classNames`).
     public init(predictions: Tensor, labels: Tensor, classNames: [String]? = nil) throws {
@@ -40,21 +44,22 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
                 .shapeMismatch,
                 "ConfusionMatrix: predictions has \(predicted.count) rows but labels has \(actual.count)")
         }
-        let seen = Swift.max(
-            Int((predicted + actual).filter(\.isFinite).max() ?? -1) + 1,
-            predictions.rank == 2 ? predictions.shape[1] : 0)
-        let names = classNames ?? (0..<seen).map(String.init)
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
         for (row, (p, a)) in zip(predicted, actual).enumerated() {
             for (value, what) in [(a, "label"), (p, "prediction")] {
-                guard value >= 0, value < Float(names.count), value == value.rounded() else {
+                let limit = classNames?.count ?? Self.maximumInferredClasses
+                guard value >= 0, value < Float(limit), value == value.rounded() else {
                     throw CortexError(
                         .invalidData,
-                        "ConfusionMatrix: \(what) \(value) at row \(row) is not a class index below \(names.count)")
+                        "ConfusionMatrix: \(what) \(value) at row \(row) is not a class index below \(limit)"
+                            + (classNames == nil ? " (pass classNames for more classes)" : ""))
                 }
             }
-            counts[Int(a)][Int(p)] += 1
         }
+        let seen = Int((predicted + actual).max() ?? -1) + 1
+        let names =
+            classNames ?? (0..<Swift.max(seen, predictions.rank == 2 ? predictions.shape[1] : 0)).map(String.init)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
+        for (p, a) in zip(predicted, actual) { counts[Int(a)][Int(p)] += 1 }
         self.counts = counts
         self.classNames = names
     }

@@ -8,8 +8,8 @@ public enum TextStandardization: String, Sendable, Codable, CaseIterable {
     /// (``TextStandardization/strippedPunctuation``) deleted; letters with diacritics stay.
     case lowercaseAndStripPunctuation
 
-    /// The characters that ``lowercaseAndStripPunctuation`` removes: `` !"#$%&()*+,-./:;<=>?@[\]^_`{|}~' ``
-    /// without the space.
+    /// The characters that ``lowercaseAndStripPunctuation`` removes, Keras's set:
+    /// `` !"#$%&()*+,-./:;<=>?@[\]^_`{|}~' ``.
     public static let strippedPunctuation: Set<Character> = Set("!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'")
 
     /// Returns `text` standardized.
