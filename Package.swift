@@ -55,6 +55,11 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/OverfittingDemo"
         ),
+        .executableTarget(
+            name: "LanguageID",
+            dependencies: ["Cortex"],
+            path: "Examples/LanguageID"
+        ),
         // Exports models to ONNX with Cortex's predictions; `make interop` checks them in ONNX Runtime.
         .executableTarget(
             name: "ONNXExportCheck",
@@ -100,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "ThreadCountStress"],
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "ThreadCountStress", "LanguageID"],
             exclude: ["Fixtures"]
         ),
     ],
