@@ -30,6 +30,9 @@ open class Module {
     var configuration: TrainingConfiguration?
     /// Set by a callback (e.g. EarlyStopping) to end ``fit`` after the current epoch.
     public var stopTraining = false
+    /// While ``fit`` runs with several processes, their coordinator (callbacks use it to act on
+    /// one process only, such as writing a checkpoint); nil otherwise.
+    public internal(set) var trainingCoordinator: (any TrainingCoordinator)?
     let hasExplicitName: Bool
 
     /// Creates a module. `seed` fixes the random generator of this module and of every
@@ -186,7 +189,7 @@ open class Module {
             mirror = m.superclassMirror
         }
         for level in levels.reversed() {
-            for child in level.children where child.label != "randomness" && child.label != "configuration" {
+            for child in level.children where !["randomness", "configuration", "trainingCoordinator"].contains(child.label) {
                 visit(child.value, path: child.label ?? "?")
             }
         }

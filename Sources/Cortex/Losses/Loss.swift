@@ -68,14 +68,40 @@ public struct Loss: Sendable {
     /// The activation whose input ``loss(logits:_:)`` takes instead of its output, if any.
     var outputActivation: ActivationFunction? { (function as? any LogitsLossFunction)?.outputActivation }
 
-    /// The loss of a batch from the input of the model's last activation (``outputActivation``).
-    func loss(logits: Tensor, _ targets: Tensor) -> Tensor {
-        guard let fused = function as? any LogitsLossFunction else { return self(logits, targets) }
-        return reduce(fused.perExample(logits: logits, targets))
+    /// The per-example losses from the input of the model's last activation (``outputActivation``).
+    func perExample(logits: Tensor, _ targets: Tensor) -> Tensor {
+        guard let fused = function as? any LogitsLossFunction else { return function(logits, targets) }
+        return fused.perExample(logits: logits, targets)
     }
 
-    private func reduce(_ values: Tensor) -> Tensor {
+    /// The loss of a batch from per-example values: their mean or sum.
+    func reduce(_ values: Tensor) -> Tensor {
         guard values.rank > 0 else { return values }
         return reduction == .mean ? values.mean() : values.sum()
+    }
+
+    /// `Σ w_i l_i` over a batch of `examples` from the function's per-example values `l`
+    /// (`[n]`, or `[n, ...]` averaged over the trailing axes unless the weights have that shape)
+    /// and weights `w` (`[n]`, `[n, ...]` like the values, or nil for ones). A function that
+    /// returns a scalar stands for the batch's mean (`examples` times it), and takes no weights.
+    func weightedSum(_ values: Tensor, sampleWeights: Tensor?, examples: Int) throws -> Tensor {
+        guard values.rank > 0 else {
+            guard sampleWeights == nil else {
+                throw CortexError(
+                    .invalidArgument,
+                    "\(name) returns one value per batch, so sample weights cannot be applied: return per-example values [batch]"
+                )
+            }
+            return values * Float(examples)
+        }
+        guard let weights = sampleWeights else { return perExampleMean(values).sum() }
+        if weights.shape == values.shape { return (values * weights).sum() }
+        guard weights.count == examples else {
+            throw CortexError(
+                .shapeMismatch,
+                "sample weights \(weights.shape) fit neither the batch (\(examples) examples) nor \(name)'s values \(values.shape)"
+            )
+        }
+        return (perExampleMean(values) * weights.reshaped([examples])).sum()
     }
 }

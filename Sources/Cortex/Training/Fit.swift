@@ -1,7 +1,12 @@
 import Foundation
 
 extension Module {
-    /// Sets the optimizer, loss and metrics that ``fit(_:_:epochs:batchSize:validationData:validationSplit:shuffle:verbose:callbacks:)`` uses.
+    /// Sets the optimizer, loss and metrics that `fit` and `evaluate` use.
+    ///
+    /// - Parameters:
+    ///   - optimizer: updates the trainable parameters after each batch.
+    ///   - loss: the training objective.
+    ///   - metrics: reported next to the loss (none by default).
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = []) {
         configuration = TrainingConfiguration(optimizer: optimizer, loss: loss, metrics: metrics)
     }
@@ -12,27 +17,40 @@ extension Module {
     /// Trains the model on `x` and `y` for `epochs` passes of mini-batches.
     ///
     /// Everything is validated before any weight changes: shapes against the model, row counts,
-    /// empty data, NaN or infinite values, and label ranges; a failure throws a ``CortexError``.
-    /// Rows are shuffled each epoch with the model's generator; the last batch may be smaller.
-    /// The model is in training mode during the steps and returns to its previous mode after.
+    /// empty data, NaN or infinite values, label ranges and weights; a failure throws a
+    /// ``CortexError``. Rows are shuffled each epoch with the model's generator; the last batch
+    /// may be smaller. The model is in training mode during the steps and returns to its
+    /// previous mode after.
     ///
     /// - Parameters:
+    ///   - x: inputs, one row per example.
+    ///   - y: targets, one row per example.
+    ///   - epochs: the epoch to stop before (training runs `initialEpoch..<epochs`).
+    ///   - batchSize: examples per step (the global batch, split between processes, with
+    ///     `distributed`).
     ///   - validationData: evaluated after each epoch (`val_loss`, `val_<metric>`).
     ///   - validationSplit: the fraction of rows, taken from the end before shuffling, held out
     ///     for validation when no `validationData` is given (as Keras).
+    ///   - shuffle: whether to shuffle the rows each epoch.
+    ///   - verbose: what to print.
+    ///   - callbacks: hooks called during training.
     ///   - augmentation: applied on the fly to each training batch (not to validation data).
-    ///   - initialEpoch: the epoch to start from when resuming (see ``loadCheckpoint(from:)``);
-    ///     training runs epochs `initialEpoch..<epochs`.
+    ///   - initialEpoch: the epoch to start from when resuming (see ``loadCheckpoint(from:)``).
+    ///   - sampleWeight: a weight per example (`[n]`), or per time step (`[n, time]`) for a loss
+    ///     that keeps the time axis; the loss is `Σ w_i l_i / batch size`, as Keras computes it.
+    ///   - classWeight: a weight per class index, multiplied into each example's weight (the
+    ///     class is the label, or its argmax for one-hot labels).
+    ///   - distributed: the coordinator of several processes training together (see
+    ///     ``TrainingCoordinator``; `CortexDistributed`'s `MPICommunicator` is one).
     @discardableResult
     public func fit(
         _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
         validationData: (Tensor, Tensor)? = nil, validationSplit: Float = 0, shuffle: Bool = true,
         verbose: Verbosity = .progressBar, callbacks: [Callback] = [], augmentation: ImageAugmentation? = nil,
-        initialEpoch: Int = 0
+        initialEpoch: Int = 0, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil,
+        distributed: (any TrainingCoordinator)? = nil
     ) throws -> History {
-        guard let configuration else {
-            throw CortexError(.notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before fit")
-        }
+        let configuration = try compiled(for: "fit")
         guard epochs >= 0 else { throw CortexError(.invalidArgument, "epochs must be non-negative, got \(epochs)") }
         guard initialEpoch >= 0 && initialEpoch <= epochs else {
             throw CortexError(.invalidArgument, "initialEpoch must be in 0...\(epochs), got \(initialEpoch)")
@@ -46,6 +64,7 @@ extension Module {
             throw CortexError(
                 .invalidArgument, "augmentation needs image inputs [n, height, width, channels], got \(x.shape)")
         }
+        var weights = try exampleWeights(sampleWeight, classWeight: classWeight, labels: y, rows: x.shape[0])
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if let (vx, vy) = validationData {
@@ -59,64 +78,56 @@ extension Module {
             }
             trainX = x.slice(0..<(rows - held))
             trainY = y.slice(0..<(rows - held))
+            weights = weights?.slice(0..<(rows - held))
             validation = (x.slice((rows - held)..<rows), y.slice((rows - held)..<rows))
         }
-
-        let previousMode = isTraining
-        defer { isTraining = previousMode }
-        stopTraining = false
-        var history = History()
-        let printer: Verbosity =
-            verbose == .progressBar && isatty(STDOUT_FILENO) == 0 ? .epochLines : verbose
-        callbacks.forEach { $0.trainingWillBegin(model: self) }
-        let parameters = trainableParameters
-        for epoch in initialEpoch..<epochs {
-            callbacks.forEach { $0.epochWillBegin(epoch, model: self) }
-            isTraining = true
-            let batches = Batches(
-                trainX, trainY, batchSize: batchSize, shuffle: shuffle, augmentation: augmentation,
-                using: &randomness.generator)
-            var progress = ProgressBar(total: batches.count, live: printer == .progressBar)
-            if printer != .silent { print(ProgressBar.epochHeader(epoch, of: epochs)) }
-            var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
-            for (index, (xb, yb)) in batches.enumerated() {
-                callbacks.forEach { $0.batchWillBegin(index, model: self) }
-                let (value, predictions) = forwardLoss(xb, yb, loss: configuration.loss)
-                let loss = value + regularizationLoss()
-                loss.backward()
-                configuration.optimizer.step(parameters)
-                totals.add(loss: loss.scalar, predictions: predictions, targets: yb)
-                let logs = totals.logs
-                progress.update(done: index + 1, logs: logs)
-                callbacks.forEach { $0.batchDidEnd(index, logs: Dictionary(uniqueKeysWithValues: logs), model: self) }
-                if stopTraining { break }
-            }
-            isTraining = false
-            var logs = totals.logs
-            if let (vx, vy) = validation {
-                let scores = evaluateUnchecked(vx, vy, batchSize: batchSize, configuration: configuration)
-                logs += scores.map { ("val_" + $0.0, $0.1) }
-            }
-            if printer != .silent { progress.finish(logs: logs) }
-            let dictionary = Dictionary(uniqueKeysWithValues: logs)
-            history.record(epoch: epoch, logs: dictionary)
-            callbacks.forEach { $0.epochDidEnd(epoch, logs: dictionary, model: self) }
-            if stopTraining { break }
-        }
-        callbacks.forEach { $0.trainingDidEnd(model: self) }
-        return history
+        var loop = TrainingLoop(
+            model: self, configuration: configuration,
+            source: TensorBatchSource(
+                inputs: trainX, targets: trainY, sampleWeights: weights, batchSize: batchSize, shuffle: shuffle,
+                augmentation: augmentation),
+            gradientStep: LossGradientStep(),
+            validation: validation.map {
+                TensorBatchSource(
+                    inputs: $0.0, targets: $0.1, sampleWeights: nil, batchSize: batchSize, shuffle: false,
+                    augmentation: nil)
+            },
+            coordinator: distributed, epochs: epochs, initialEpoch: initialEpoch, verbose: verbose,
+            callbacks: callbacks)
+        return try loop.run()
     }
 
     /// The loss and metrics on `x` and `y`, in inference mode: `["loss": ..., "accuracy": ...]`.
-    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32) throws -> [String: Float] {
-        guard let configuration else {
-            throw CortexError(
-                .notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before evaluate")
-        }
+    ///
+    /// - Parameters:
+    ///   - x: inputs, one row per example.
+    ///   - y: targets, one row per example.
+    ///   - batchSize: examples per forward pass.
+    ///   - sampleWeight: a weight per example (or per time step), as in `fit`.
+    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil) throws
+        -> [String: Float]
+    {
+        let configuration = try compiled(for: "evaluate")
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
         try validate(x, y, loss: configuration.loss, role: "")
-        return Dictionary(
-            uniqueKeysWithValues: evaluateUnchecked(x, y, batchSize: batchSize, configuration: configuration))
+        let weights = try exampleWeights(sampleWeight, classWeight: nil, labels: y, rows: x.shape[0])
+        let previousMode = isTraining
+        isTraining = false
+        defer { isTraining = previousMode }
+        var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
+        let rows = x.shape[0]
+        try withoutGradients {
+            for start in stride(from: 0, to: rows, by: batchSize) {
+                let range = start..<Swift.min(start + batchSize, rows)
+                let batch = Batch(inputs: x.slice(range), targets: y.slice(range), sampleWeights: weights?.slice(range))
+                let (perExample, predictions) = forwardLoss(batch.inputs, batch.targets, loss: configuration.loss)
+                let sum = try configuration.loss.weightedSum(
+                    perExample, sampleWeights: batch.sampleWeights, examples: batch.count)
+                let lossSum = configuration.loss.reduction == .mean ? sum.scalar : sum.scalar * Float(batch.count)
+                totals.add(lossSum: Double(lossSum), predictions: predictions, batch: batch)
+            }
+        }
+        return Dictionary(totals.logs, uniquingKeysWith: { $1 })
     }
 
     /// The loss of the model on a batch as `fit` computes it, a scalar tensor: through the
@@ -131,23 +142,29 @@ extension Module {
         guard let loss = loss ?? configuration?.loss else {
             programmingError("\(name).loss(_:_:) needs a loss: pass one or compile the model first")
         }
-        return forwardLoss(x, y, loss: loss).loss + regularizationLoss()
+        return loss.reduce(forwardLoss(x, y, loss: loss).perExample) + regularizationLoss()
     }
 
-    /// The loss of a batch and the predictions (detached, after the last activation) for metrics.
-    func forwardLoss(_ x: Tensor, _ y: Tensor, loss: Loss) -> (loss: Tensor, predictions: Tensor) {
+    /// The loss function's per-example values on a batch (through its stable fused form when
+    /// the model ends in the matching activation) and the predictions (detached, after the last
+    /// activation) for metrics.
+    func forwardLoss(_ x: Tensor, _ y: Tensor, loss: Loss) -> (perExample: Tensor, predictions: Tensor) {
         if let activation = loss.outputActivation {
             let (output, deferred) = self(x, deferring: activation)
             if deferred {
-                return (loss.loss(logits: output, y), withoutGradients { activation(output.detached) })
+                return (loss.perExample(logits: output, y), withoutGradients { activation(output.detached) })
             }
-            return (loss(output, y), output.detached)
+            return (loss.function(output, y), output.detached)
         }
         let output = self(x)
-        return (loss(output, y), output.detached)
+        return (loss.function(output, y), output.detached)
     }
 
     /// The model's outputs for every row of `x`, computed in inference mode in batches.
+    ///
+    /// - Parameters:
+    ///   - x: inputs, one row per example.
+    ///   - batchSize: examples per forward pass.
     public func predict(_ x: Tensor, batchSize: Int = 32) throws -> Tensor {
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
         try validateInputs(x, role: "")
@@ -165,28 +182,18 @@ extension Module {
         }
     }
 
-    private func evaluateUnchecked(
-        _ x: Tensor, _ y: Tensor, batchSize: Int, configuration: TrainingConfiguration
-    ) -> [(String, Float)] {
-        let previousMode = isTraining
-        isTraining = false
-        defer { isTraining = previousMode }
-        var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
-        let rows = x.shape[0]
-        withoutGradients {
-            for start in stride(from: 0, to: rows, by: batchSize) {
-                let range = start..<Swift.min(start + batchSize, rows)
-                let yb = y.slice(range)
-                let (value, predictions) = forwardLoss(x.slice(range), yb, loss: configuration.loss)
-                totals.add(loss: value.scalar, predictions: predictions, targets: yb)
-            }
+    /// The configuration set by `compile`, or a thrown error naming `operation`.
+    func compiled(for operation: String) throws -> TrainingConfiguration {
+        guard let configuration else {
+            throw CortexError(
+                .notCompiled, "\(name) must be compiled with compile(optimizer:loss:metrics:) before \(operation)")
         }
-        return totals.logs
+        return configuration
     }
 
     /// Checks inputs against the model (building it) and returns the per-example output shape.
     @discardableResult
-    private func validateInputs(_ x: Tensor, role: String) throws -> [Int] {
+    func validateInputs(_ x: Tensor, role: String) throws -> [Int] {
         guard x.rank >= 1, x.shape[0] > 0 else {
             throw CortexError(.invalidData, "\(role)inputs are empty (shape \(x.shape))")
         }
@@ -198,7 +205,8 @@ extension Module {
         return outputShape
     }
 
-    private func validate(_ x: Tensor, _ y: Tensor, loss: Loss, role: String) throws {
+    /// Checks inputs and targets against the model and the loss.
+    func validate(_ x: Tensor, _ y: Tensor, loss: Loss, role: String) throws {
         let outputShape = try validateInputs(x, role: role)
         let rows = x.shape[0]
         guard y.rank >= 1, y.shape[0] == rows else {
@@ -210,41 +218,50 @@ extension Module {
         try loss.function.validate(targets: y, outputShape: outputShape, role: role)
     }
 
+    /// Per-example weights from `sampleWeight` and `classWeight` (nil when neither is given),
+    /// validated: one row per example, finite and non-negative, every label's class weighted.
+    func exampleWeights(_ sampleWeight: Tensor?, classWeight: [Int: Float]?, labels: Tensor, rows: Int) throws
+        -> Tensor?
+    {
+        var weights = sampleWeight
+        if let w = sampleWeight {
+            guard w.rank >= 1, w.shape[0] == rows else {
+                throw CortexError(.invalidData, "sampleWeight has \(w.shape.first ?? 0) rows but inputs has \(rows)")
+            }
+            if let i = w.scalars.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw CortexError(
+                    .invalidData,
+                    "sampleWeight has \(w.scalars[i]) at row \(i / Swift.max(w.count / rows, 1)), expected a finite weight >= 0"
+                )
+            }
+        }
+        guard let classWeight else { return weights }
+        if let (c, v) = classWeight.first(where: { !($0.value.isFinite && $0.value >= 0) }) {
+            throw CortexError(.invalidArgument, "classWeight for class \(c) is \(v), expected a finite weight >= 0")
+        }
+        let perRow = labels.count / Swift.max(rows, 1)
+        let values = labels.scalars
+        var factors = [Float](repeating: 1, count: rows)
+        for r in 0..<rows {
+            let row = values[(r * perRow)..<((r + 1) * perRow)]
+            // A class index, or the argmax of a one-hot (or probability) row.
+            let label = perRow == 1 ? Int(row.first!) : row.indices.max { row[$0] < row[$1] }! - r * perRow
+            guard let factor = classWeight[label] else {
+                throw CortexError(.invalidArgument, "classWeight has no weight for class \(label) (row \(r))")
+            }
+            factors[r] = factor
+        }
+        let classFactors = Tensor(factors)
+        guard let w = weights else { return classFactors }
+        weights =
+            w.rank == 1 ? w * classFactors : w * classFactors.reshaped([rows] + [Int](repeating: 1, count: w.rank - 1))
+        return weights
+    }
+
     private func firstNonFinite(_ t: Tensor) -> (row: Int, value: Float)? {
         let perRow = Swift.max(t.count / Swift.max(t.shape.first ?? 1, 1), 1)
         return t.withUnsafeBufferPointer { p in
             ReductionKernel.firstNonFinite(p).map { ($0 / perRow, p[$0]) }
         }
-    }
-}
-
-/// Example-weighted running averages of the loss and metrics over an epoch.
-struct RunningMetrics {
-    let loss: Loss
-    let metrics: [Metric]
-    private var lossSum = 0.0, rows = 0
-    private var sums: [Double], counts: [Int]
-
-    init(loss: Loss, metrics: [Metric]) {
-        self.loss = loss
-        self.metrics = metrics
-        sums = Array(repeating: 0, count: metrics.count)
-        counts = Array(repeating: 0, count: metrics.count)
-    }
-
-    mutating func add(loss value: Float, predictions: Tensor, targets: Tensor) {
-        let n = predictions.shape.first ?? 1
-        lossSum += Double(value) * Double(n)
-        rows += n
-        for (i, metric) in metrics.enumerated() {
-            let (sum, count) = metric.evaluate(predictions, targets, loss: loss)
-            sums[i] += sum
-            counts[i] += count
-        }
-    }
-
-    var logs: [(String, Float)] {
-        [("loss", Float(lossSum / Double(Swift.max(rows, 1))))]
-            + metrics.indices.map { (metrics[$0].name, Float(sums[$0] / Double(Swift.max(counts[$0], 1)))) }
     }
 }
