@@ -49,6 +49,25 @@ open class Layer: Module {
         return forward(input)
     }
 
+    // MARK: Masking
+
+    /// Runs the layer on a batch whose time steps `mask` (`[batch, time]`, 1 for a real step, 0
+    /// for padding) marks, as Keras propagates masks from an `Embedding(maskZero: true)`; returns
+    /// the output and the mask of the output's steps.
+    ///
+    /// The default ignores the mask in the computation (right for layers that treat every
+    /// position alike, such as Dense or Dropout) and passes it on while the output keeps the
+    /// `[batch, time]` axes, dropping it otherwise. Layers that use masks (recurrent layers,
+    /// attention, global pooling) or make them (Embedding) override this.
+    open func forward(_ input: Tensor, mask: Tensor?) -> (output: Tensor, mask: Tensor?) {
+        let output = self(input)
+        guard let mask, output.rank >= 2, Array(output.shape.prefix(2)) == mask.shape else { return (output, nil) }
+        return (output, mask)
+    }
+
+    /// Whether the layer makes a mask from its input (an `Embedding` with `maskZero`).
+    open var makesMask: Bool { false }
+
     // MARK: Fusion
 
     override func callAsFunction(_ input: Tensor, deferring activation: ActivationFunction) -> (Tensor, Bool) {

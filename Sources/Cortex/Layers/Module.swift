@@ -60,6 +60,38 @@ open class Module {
         (self(input), false)
     }
 
+    /// The number of inputs the module takes (one, unless it is a graph with several).
+    open var inputCount: Int { 1 }
+    /// The number of outputs the module gives (one, unless it is a graph with several).
+    open var outputCount: Int { 1 }
+    /// The outputs' names, used in the logs of a model with several outputs.
+    open var outputNames: [String] { [name] }
+
+    /// Runs a module with several inputs or outputs: one tensor per input, one per output. The
+    /// default runs ``callAsFunction(_:)`` on the single input.
+    open func callAsFunction(_ inputs: [Tensor]) -> [Tensor] {
+        check(inputs.count == 1, "\(name) takes 1 input, got \(inputs.count)")
+        return [self(inputs[0])]
+    }
+
+    /// ``callAsFunction(_:deferring:)`` for every output: each output whose last step is the
+    /// given activation is returned without it.
+    func callAsFunction(_ inputs: [Tensor], deferring activations: [ActivationFunction?]) -> [(Tensor, Bool)] {
+        check(inputs.count == 1, "\(name) takes 1 input, got \(inputs.count)")
+        guard let activation = activations[0] else { return [(self(inputs[0]), false)] }
+        return [self(inputs[0], deferring: activation)]
+    }
+
+    /// Checks and builds the module for per-example shapes of each input; returns the
+    /// per-example shape of each output. The default builds for the single input.
+    @discardableResult
+    open func build(inputShapes: [[Int]]) throws -> [[Int]] {
+        guard inputShapes.count == 1 else {
+            throw CortexError(.shapeMismatch, "\(name) takes 1 input, got \(inputShapes.count)")
+        }
+        return [try build(inputShape: inputShapes[0])]
+    }
+
     /// Checks that the module accepts per-example input of `inputShape` (no batch axis),
     /// creates any parameters not yet created, and returns the per-example output shape.
     ///
@@ -189,7 +221,8 @@ open class Module {
             mirror = m.superclassMirror
         }
         for level in levels.reversed() {
-            for child in level.children where !["randomness", "configuration", "trainingCoordinator"].contains(child.label) {
+            for child in level.children
+            where !["randomness", "configuration", "trainingCoordinator"].contains(child.label) {
                 visit(child.value, path: child.label ?? "?")
             }
         }

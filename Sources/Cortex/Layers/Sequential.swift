@@ -37,11 +37,25 @@ public final class Sequential: Module {
     public override class var baseName: String { "sequential" }
 
     public override func callAsFunction(_ input: Tensor) -> Tensor {
-        stages.reduce(input) { x, stage in stage.run(x) }
+        guard masking else { return stages.reduce(input) { x, stage in stage.run(x) } }
+        var (x, mask): (Tensor, Tensor?) = (input, nil)
+        for layer in layers {
+            if let layer = layer as? Layer {
+                (x, mask) = layer.forward(x, mask: mask)
+            } else {
+                x = layer(x)
+                mask = nil
+            }
+        }
+        return x
     }
 
+    /// Whether a layer makes masks (an `Embedding` with `maskZero`): the stack then runs layer
+    /// by layer, passing masks on.
+    private lazy var masking: Bool = layers.contains { ($0 as? Layer)?.makesMask ?? false }
+
     override func callAsFunction(_ input: Tensor, deferring activation: ActivationFunction) -> (Tensor, Bool) {
-        guard let last = stages.last, last.layers == 1 else { return (self(input), false) }
+        guard !masking, let last = stages.last, last.layers == 1 else { return (self(input), false) }
         let x = stages.dropLast().reduce(input) { x, stage in stage.run(x) }
         return layers[layers.count - 1](x, deferring: activation)
     }

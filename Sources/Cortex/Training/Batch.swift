@@ -1,31 +1,48 @@
-/// A batch of training examples: inputs, targets and optional per-example weights.
+/// A batch of training examples: the model's inputs, the targets of its outputs, and optional
+/// per-example weights. Single-input, single-output models use ``input`` and ``target``.
 public struct Batch: Sendable {
-    /// `[n, ...]` model inputs.
-    public var inputs: Tensor
-    /// `[n, ...]` targets.
-    public var targets: Tensor
-    /// Weights of the examples (`[n]`) or of their time steps (`[n, time]`), or nil for all ones.
+    /// One `[n, ...]` tensor per model input.
+    public var inputs: [Tensor]
+    /// One `[n, ...]` tensor per model output.
+    public var targets: [Tensor]
+    /// Weights of the examples (`[n]`) or of their time steps (`[n, time]`), or nil for all ones;
+    /// they apply to every output.
     public var sampleWeights: Tensor?
 
-    /// Creates a batch.
+    /// A batch for a model with several inputs or outputs.
     ///
     /// - Parameters:
-    ///   - inputs: model inputs, batch axis first.
-    ///   - targets: targets with as many rows.
+    ///   - inputs: one tensor per model input, batch axis first.
+    ///   - targets: one tensor per model output, with as many rows.
     ///   - sampleWeights: per-example (or per-step) weights, or nil.
-    public init(inputs: Tensor, targets: Tensor, sampleWeights: Tensor? = nil) {
+    public init(inputs: [Tensor], targets: [Tensor], sampleWeights: Tensor? = nil) {
         self.inputs = inputs
         self.targets = targets
         self.sampleWeights = sampleWeights
     }
 
+    /// A batch for a model with one input and one output.
+    ///
+    /// - Parameters:
+    ///   - input: model inputs, batch axis first.
+    ///   - target: targets with as many rows.
+    ///   - sampleWeights: per-example (or per-step) weights, or nil.
+    public init(input: Tensor, target: Tensor, sampleWeights: Tensor? = nil) {
+        self.init(inputs: [input], targets: [target], sampleWeights: sampleWeights)
+    }
+
+    /// The first (for most models the only) input.
+    public var input: Tensor { inputs[0] }
+    /// The first (for most models the only) target.
+    public var target: Tensor { targets[0] }
+
     /// The number of examples.
-    public var count: Int { inputs.shape.first ?? 0 }
+    public var count: Int { inputs.first?.shape.first ?? 0 }
 
     /// The examples at `rows`, in that order.
-    func gathering(_ rows: some Collection<Int>) -> Batch {
+    public func gathering(_ rows: some Collection<Int>) -> Batch {
         Batch(
-            inputs: inputs.gatheringRows(rows), targets: targets.gatheringRows(rows),
+            inputs: inputs.map { $0.gatheringRows(rows) }, targets: targets.map { $0.gatheringRows(rows) },
             sampleWeights: sampleWeights?.gatheringRows(rows))
     }
 }

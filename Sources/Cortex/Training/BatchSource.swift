@@ -28,18 +28,18 @@ struct Shard: Equatable {
 /// Mini-batches of in-memory tensors: shuffled each epoch when asked, the last batch holding
 /// the rest; each batch gathered (and augmented) when it is reached.
 struct TensorBatchSource: BatchSource {
-    let inputs: Tensor
-    let targets: Tensor
+    let inputs: [Tensor]
+    let targets: [Tensor]
     let sampleWeights: Tensor?
     let batchSize: Int
     let shuffle: Bool
     let augmentation: ImageAugmentation?
 
-    var exampleCount: Int? { inputs.shape.first ?? 0 }
-    var stepsPerEpoch: Int? { ((inputs.shape.first ?? 0) + batchSize - 1) / batchSize }
+    var exampleCount: Int? { inputs[0].shape.first ?? 0 }
+    var stepsPerEpoch: Int? { ((inputs[0].shape.first ?? 0) + batchSize - 1) / batchSize }
 
     func epoch(_ epoch: Int, shard: Shard, using generator: inout RandomGenerator) throws -> AnyIterator<StepBatch> {
-        let rows = inputs.shape.first ?? 0
+        let rows = inputs[0].shape.first ?? 0
         var order = Array(0..<rows)
         if shuffle { generator.shuffle(&order) }
         var augmenter = augmentation.map { _ in RandomGenerator(seed: generator.next()) }
@@ -54,9 +54,9 @@ struct TensorBatchSource: BatchSource {
             let part = shard.part(of: global.count)
             let mine = global[(global.startIndex + part.lowerBound)..<(global.startIndex + part.upperBound)]
             var batch = Batch(
-                inputs: inputs.gatheringRows(mine), targets: targets.gatheringRows(mine),
+                inputs: inputs.map { $0.gatheringRows(mine) }, targets: targets.map { $0.gatheringRows(mine) },
                 sampleWeights: weights?.gatheringRows(mine))
-            if let augmentation, !mine.isEmpty { batch.inputs = augmentation(batch.inputs, using: &augmenter!) }
+            if let augmentation, !mine.isEmpty { batch.inputs[0] = augmentation(batch.inputs[0], using: &augmenter!) }
             return StepBatch(local: batch, globalCount: global.count)
         }
     }

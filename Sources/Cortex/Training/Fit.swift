@@ -5,13 +5,46 @@ extension Module {
     ///
     /// - Parameters:
     ///   - optimizer: updates the trainable parameters after each batch.
-    ///   - loss: the training objective.
-    ///   - metrics: reported next to the loss (none by default).
+    ///   - loss: the training objective (of every output, for a model with several).
+    ///   - metrics: reported next to the loss (none by default), for every output.
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = []) {
-        configuration = TrainingConfiguration(optimizer: optimizer, loss: loss, metrics: metrics)
+        configuration = TrainingConfiguration(
+            optimizer: optimizer, losses: Array(repeating: loss, count: outputCount),
+            lossWeights: Array(repeating: 1, count: outputCount),
+            metrics: Array(repeating: metrics, count: outputCount),
+            outputNames: outputNames)
     }
 
-    /// The optimizer set by ``compile(optimizer:loss:metrics:)``.
+    /// Sets the optimizer, and per output its loss, loss weight and metrics, for a model with
+    /// several outputs (keys are the outputs' names, see ``outputNames``), as Keras's `compile`
+    /// with dictionaries. The total loss is `Σ lossWeight * loss` over the outputs.
+    ///
+    /// - Parameters:
+    ///   - optimizer: updates the trainable parameters after each batch.
+    ///   - losses: one loss per output name; every output needs one.
+    ///   - lossWeights: the weight of each output's loss (1 for outputs not listed).
+    ///   - metrics: each output's metrics (none for outputs not listed).
+    public func compile(
+        optimizer: Optimizer, losses: [String: Loss], lossWeights: [String: Float] = [:],
+        metrics: [String: [Metric]] = [:]
+    ) throws {
+        let names = outputNames
+        for key in Set(losses.keys).union(lossWeights.keys).union(metrics.keys) where !names.contains(key) {
+            throw CortexError(.invalidArgument, "\(name) has no output named \(key); its outputs are \(names)")
+        }
+        var ordered: [Loss] = []
+        for output in names {
+            guard let loss = losses[output] else {
+                throw CortexError(.invalidArgument, "compile: no loss for output \(output) of \(name)")
+            }
+            ordered.append(loss)
+        }
+        configuration = TrainingConfiguration(
+            optimizer: optimizer, losses: ordered, lossWeights: names.map { lossWeights[$0] ?? 1 },
+            metrics: names.map { metrics[$0] ?? [] }, outputNames: names)
+    }
+
+    /// The optimizer set by `compile`.
     public var optimizer: Optimizer? { configuration?.optimizer }
 
     /// Trains the model on `x` and `y` for `epochs` passes of mini-batches.
@@ -50,6 +83,25 @@ extension Module {
         initialEpoch: Int = 0, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil,
         distributed: (any TrainingCoordinator)? = nil
     ) throws -> History {
+        try fit(
+            [x], [y], epochs: epochs, batchSize: batchSize, validationData: validationData.map { ([$0.0], [$0.1]) },
+            validationSplit: validationSplit, shuffle: shuffle, verbose: verbose, callbacks: callbacks,
+            augmentation: augmentation, initialEpoch: initialEpoch, sampleWeight: sampleWeight,
+            classWeight: classWeight, distributed: distributed)
+    }
+
+    /// Trains a model with several inputs or outputs: `x` holds one tensor per input and `y`
+    /// one per output, all with the same rows; otherwise as
+    /// ``fit(_:_:epochs:batchSize:validationData:validationSplit:shuffle:verbose:callbacks:augmentation:initialEpoch:sampleWeight:classWeight:distributed:)``
+    /// (class weights apply to the first output's labels).
+    @discardableResult
+    public func fit(
+        _ x: [Tensor], _ y: [Tensor], epochs: Int = 1, batchSize: Int = 32,
+        validationData: ([Tensor], [Tensor])? = nil, validationSplit: Float = 0, shuffle: Bool = true,
+        verbose: Verbosity = .progressBar, callbacks: [Callback] = [], augmentation: ImageAugmentation? = nil,
+        initialEpoch: Int = 0, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil,
+        distributed: (any TrainingCoordinator)? = nil
+    ) throws -> History {
         let configuration = try compiled(for: "fit")
         guard epochs >= 0 else { throw CortexError(.invalidArgument, "epochs must be non-negative, got \(epochs)") }
         guard initialEpoch >= 0 && initialEpoch <= epochs else {
@@ -59,27 +111,27 @@ extension Module {
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw CortexError(.invalidArgument, "validationSplit must be in [0, 1), got \(validationSplit)")
         }
-        try validate(x, y, loss: configuration.loss, role: "")
-        if augmentation != nil && x.rank != 4 {
+        let rows = try validate(x, y, configuration: configuration, role: "")
+        if augmentation != nil && (x.count != 1 || x[0].rank != 4) {
             throw CortexError(
-                .invalidArgument, "augmentation needs image inputs [n, height, width, channels], got \(x.shape)")
+                .invalidArgument,
+                "augmentation needs one image input [n, height, width, channels], got \(x.map(\.shape))")
         }
-        var weights = try exampleWeights(sampleWeight, classWeight: classWeight, labels: y, rows: x.shape[0])
+        var weights = try exampleWeights(sampleWeight, classWeight: classWeight, labels: y[0], rows: rows)
         var (trainX, trainY) = (x, y)
         var validation = validationData
         if let (vx, vy) = validationData {
-            try validate(vx, vy, loss: configuration.loss, role: "validation ")
+            try validate(vx, vy, configuration: configuration, role: "validation ")
         } else if validationSplit > 0 {
-            let rows = x.shape[0]
             let held = Int(Float(rows) * validationSplit)
             guard held > 0 && held < rows else {
                 throw CortexError(
                     .invalidArgument, "validationSplit \(validationSplit) of \(rows) rows leaves an empty split")
             }
-            trainX = x.slice(0..<(rows - held))
-            trainY = y.slice(0..<(rows - held))
+            trainX = x.map { $0.slice(0..<(rows - held)) }
+            trainY = y.map { $0.slice(0..<(rows - held)) }
             weights = weights?.slice(0..<(rows - held))
-            validation = (x.slice((rows - held)..<rows), y.slice((rows - held)..<rows))
+            validation = (x.map { $0.slice((rows - held)..<rows) }, y.map { $0.slice((rows - held)..<rows) })
         }
         var loop = TrainingLoop(
             model: self, configuration: configuration,
@@ -107,24 +159,30 @@ extension Module {
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil) throws
         -> [String: Float]
     {
+        try evaluate([x], [y], batchSize: batchSize, sampleWeight: sampleWeight)
+    }
+
+    /// ``evaluate(_:_:batchSize:sampleWeight:)`` for a model with several inputs or outputs: one
+    /// tensor per input in `x`, one per output in `y`.
+    public func evaluate(_ x: [Tensor], _ y: [Tensor], batchSize: Int = 32, sampleWeight: Tensor? = nil) throws
+        -> [String: Float]
+    {
         let configuration = try compiled(for: "evaluate")
         guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
-        try validate(x, y, loss: configuration.loss, role: "")
-        let weights = try exampleWeights(sampleWeight, classWeight: nil, labels: y, rows: x.shape[0])
+        let rows = try validate(x, y, configuration: configuration, role: "")
+        let weights = try exampleWeights(sampleWeight, classWeight: nil, labels: y[0], rows: rows)
         let previousMode = isTraining
         isTraining = false
         defer { isTraining = previousMode }
-        var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
-        let rows = x.shape[0]
+        var totals = RunningMetrics(configuration)
         try withoutGradients {
             for start in stride(from: 0, to: rows, by: batchSize) {
                 let range = start..<Swift.min(start + batchSize, rows)
-                let batch = Batch(inputs: x.slice(range), targets: y.slice(range), sampleWeights: weights?.slice(range))
-                let (perExample, predictions) = forwardLoss(batch.inputs, batch.targets, loss: configuration.loss)
-                let sum = try configuration.loss.weightedSum(
-                    perExample, sampleWeights: batch.sampleWeights, examples: batch.count)
-                let lossSum = configuration.loss.reduction == .mean ? sum.scalar : sum.scalar * Float(batch.count)
-                totals.add(lossSum: Double(lossSum), predictions: predictions, batch: batch)
+                let batch = Batch(
+                    inputs: x.map { $0.slice(range) }, targets: y.map { $0.slice(range) },
+                    sampleWeights: weights?.slice(range))
+                let losses = try BatchLosses(model: self, batch: batch, configuration: configuration)
+                totals.add(losses.outcome(configuration, examples: batch.count, penalty: 0), batch: batch)
             }
         }
         return Dictionary(totals.logs, uniquingKeysWith: { $1 })
@@ -142,22 +200,25 @@ extension Module {
         guard let loss = loss ?? configuration?.loss else {
             programmingError("\(name).loss(_:_:) needs a loss: pass one or compile the model first")
         }
-        return loss.reduce(forwardLoss(x, y, loss: loss).perExample) + regularizationLoss()
+        return loss.reduce(forwardLosses([x], [y], losses: [loss]).perExample[0]) + regularizationLoss()
     }
 
-    /// The loss function's per-example values on a batch (through its stable fused form when
-    /// the model ends in the matching activation) and the predictions (detached, after the last
-    /// activation) for metrics.
-    func forwardLoss(_ x: Tensor, _ y: Tensor, loss: Loss) -> (perExample: Tensor, predictions: Tensor) {
-        if let activation = loss.outputActivation {
-            let (output, deferred) = self(x, deferring: activation)
-            if deferred {
-                return (loss.perExample(logits: output, y), withoutGradients { activation(output.detached) })
+    /// Each loss function's per-example values on a batch (through its stable fused form when
+    /// the output ends in the matching activation) and the predictions (detached, after the last
+    /// activation) for metrics, one per output.
+    func forwardLosses(_ x: [Tensor], _ y: [Tensor], losses: [Loss]) -> (perExample: [Tensor], predictions: [Tensor]) {
+        let outputs = self(x, deferring: losses.map(\.outputActivation))
+        var perExample: [Tensor] = [], predictions: [Tensor] = []
+        for (k, (output, deferred)) in outputs.enumerated() {
+            if deferred, let activation = losses[k].outputActivation {
+                perExample.append(losses[k].perExample(logits: output, y[k]))
+                predictions.append(withoutGradients { activation(output.detached) })
+            } else {
+                perExample.append(losses[k].function(output, y[k]))
+                predictions.append(output.detached)
             }
-            return (loss.function(output, y), output.detached)
         }
-        let output = self(x)
-        return (loss.function(output, y), output.detached)
+        return (perExample, predictions)
     }
 
     /// The model's outputs for every row of `x`, computed in inference mode in batches.
@@ -179,6 +240,24 @@ extension Module {
                 self(x.slice(start..<Swift.min(start + batchSize, rows)))
             }
             return parts.count == 1 ? parts[0].detached : Tensor.concatenating(parts)
+        }
+    }
+
+    /// The outputs of a model with several inputs or outputs for every row of `x` (one tensor per
+    /// input), computed in inference mode in batches: one tensor per output.
+    public func predict(_ x: [Tensor], batchSize: Int = 32) throws -> [Tensor] {
+        guard batchSize > 0 else { throw CortexError(.invalidArgument, "batchSize must be positive, got \(batchSize)") }
+        let rows = try validateInputs(x, role: "").rows
+        let previousMode = isTraining
+        isTraining = false
+        defer { isTraining = previousMode }
+        return withoutGradients {
+            let parts = stride(from: 0, to: rows, by: batchSize).map { start in
+                self(x.map { $0.slice(start..<Swift.min(start + batchSize, rows)) }).map(\.detached)
+            }
+            return (0..<outputCount).map { k in
+                parts.count == 1 ? parts[0][k] : Tensor.concatenating(parts.map { $0[k] })
+            }
         }
     }
 
@@ -205,17 +284,49 @@ extension Module {
         return outputShape
     }
 
-    /// Checks inputs and targets against the model and the loss.
-    func validate(_ x: Tensor, _ y: Tensor, loss: Loss, role: String) throws {
-        let outputShape = try validateInputs(x, role: role)
-        let rows = x.shape[0]
-        guard y.rank >= 1, y.shape[0] == rows else {
-            throw CortexError(.invalidData, "\(role)labels has \(y.shape.first ?? 0) rows but inputs has \(rows)")
+    /// Checks inputs of several inputs against the model (building it): one tensor per input,
+    /// all with the same rows. Returns the rows and each output's per-example shape.
+    func validateInputs(_ x: [Tensor], role: String) throws -> (rows: Int, outputShapes: [[Int]]) {
+        guard x.count == inputCount else {
+            throw CortexError(.invalidArgument, "\(name) takes \(inputCount) inputs, got \(x.count)")
         }
-        if let bad = firstNonFinite(y) {
-            throw CortexError(.invalidData, "\(role)labels contain \(bad.value) at row \(bad.row)")
+        for (i, input) in x.enumerated() {
+            let label = x.count > 1 ? "\(role)input \(i)" : "\(role)inputs"
+            guard input.rank >= 1, input.shape[0] > 0 else {
+                throw CortexError(.invalidData, "\(label) are empty (shape \(input.shape))")
+            }
+            guard input.shape[0] == x[0].shape[0] else {
+                throw CortexError(.invalidData, "\(label) has \(input.shape[0]) rows but input 0 has \(x[0].shape[0])")
+            }
+            if let bad = firstNonFinite(input) {
+                throw CortexError(.invalidData, "\(label) contain \(bad.value) at row \(bad.row)")
+            }
         }
-        try loss.function.validate(targets: y, outputShape: outputShape, role: role)
+        if x.count == 1 { return (x[0].shape[0], [try validateInputs(x[0], role: role)]) }
+        let shapes = try build(inputShapes: x.map { Array($0.shape.dropFirst()) })
+        return (x[0].shape[0], shapes)
+    }
+
+    /// Checks inputs and targets against the model and each output's loss; returns the rows.
+    @discardableResult
+    func validate(_ x: [Tensor], _ y: [Tensor], configuration: TrainingConfiguration, role: String) throws -> Int {
+        let (rows, outputShapes) = try validateInputs(x, role: role)
+        guard y.count == outputShapes.count else {
+            throw CortexError(.invalidArgument, "\(name) has \(outputShapes.count) outputs but got \(y.count) targets")
+        }
+        for (k, target) in y.enumerated() {
+            let label = y.count > 1 ? "\(role)labels of \(configuration.outputNames[k])" : "\(role)labels"
+            guard target.rank >= 1, target.shape[0] == rows else {
+                throw CortexError(.invalidData, "\(label) has \(target.shape.first ?? 0) rows but inputs has \(rows)")
+            }
+            if let bad = firstNonFinite(target) {
+                throw CortexError(.invalidData, "\(label) contain \(bad.value) at row \(bad.row)")
+            }
+            try configuration.losses[k].function.validate(
+                targets: target, outputShape: outputShapes[k],
+                role: y.count > 1 ? "\(role)\(configuration.outputNames[k]) " : role)
+        }
+        return rows
     }
 
     /// Per-example weights from `sampleWeight` and `classWeight` (nil when neither is given),

@@ -1,36 +1,44 @@
-/// The totals of an epoch's loss and metrics: example-weighted, exact over the epoch however it
-/// is split into batches, and additive across processes.
+/// The totals of an epoch's losses and metrics: example-weighted, exact over the epoch however
+/// it is split into batches, and additive across processes.
+///
+/// Logged names follow Keras: `loss` (the weighted total), and for a model with several outputs
+/// `<output>_loss` and `<output>_<metric>` per output; for one output, the metrics' own names.
 struct RunningMetrics {
-    let loss: Loss
-    let metrics: [Metric]
-    /// `[loss sum, examples]` then each metric's totals.
+    let configuration: TrainingConfiguration
+    /// `[total loss sum, examples]`, then per output its loss sum, then each metric's totals.
     private(set) var totals: [Double]
-    private let offsets: [Int]
+    private let metricOffsets: [[Int]]
 
-    init(loss: Loss, metrics: [Metric]) {
-        self.loss = loss
-        self.metrics = metrics
-        var offsets: [Int] = []
-        var next = 2
-        for metric in metrics {
-            offsets.append(next)
-            next += metric.function.totalsCount
+    init(_ configuration: TrainingConfiguration) {
+        self.configuration = configuration
+        var next = 2 + configuration.losses.count
+        var offsets: [[Int]] = []
+        for metrics in configuration.metrics {
+            offsets.append(
+                metrics.map { metric in
+                    defer { next += metric.function.totalsCount }
+                    return next
+                })
         }
-        self.offsets = offsets
+        metricOffsets = offsets
         totals = [Double](repeating: 0, count: next)
     }
 
-    /// Adds a batch: its loss sum (see `StepOutcome`) and predictions.
-    mutating func add(lossSum: Double, predictions: Tensor, batch: Batch) {
-        totals[0] += lossSum
+    /// Adds a batch: the total loss sum and each output's (see `StepOutcome`), and predictions.
+    mutating func add(_ outcome: StepOutcome, batch: Batch) {
+        totals[0] += outcome.lossSum
         totals[1] += Double(batch.count)
+        for (k, sum) in outcome.outputLossSums.enumerated() { totals[2 + k] += sum }
         guard batch.count > 0 else { return }
-        let input = MetricBatch(
-            predictions: predictions, targets: batch.targets, sampleWeights: batch.sampleWeights, loss: loss)
-        for (metric, offset) in zip(metrics, offsets) {
-            var slice = Array(totals[offset..<(offset + metric.function.totalsCount)])
-            metric.function.accumulate(input, into: &slice)
-            totals.replaceSubrange(offset..<(offset + slice.count), with: slice)
+        for (k, metrics) in configuration.metrics.enumerated() {
+            let input = MetricBatch(
+                predictions: outcome.predictions[k], targets: batch.targets[k], sampleWeights: batch.sampleWeights,
+                loss: configuration.losses[k])
+            for (metric, offset) in zip(metrics, metricOffsets[k]) {
+                var slice = Array(totals[offset..<(offset + metric.function.totalsCount)])
+                metric.function.accumulate(input, into: &slice)
+                totals.replaceSubrange(offset..<(offset + slice.count), with: slice)
+            }
         }
     }
 
@@ -40,11 +48,22 @@ struct RunningMetrics {
         totals = values
     }
 
-    /// `loss` then each metric, in the order given to `compile`.
+    /// `loss`, then per output its loss (several outputs) and metrics, in `compile`'s order.
     var logs: [(String, Float)] {
-        [("loss", Float(totals[0] / Swift.max(totals[1], 1)))]
-            + zip(metrics, offsets).map { metric, offset in
-                (metric.name, metric.function.result(Array(totals[offset..<(offset + metric.function.totalsCount)])))
+        let examples = Swift.max(totals[1], 1)
+        var logs = [("loss", Float(totals[0] / examples))]
+        let several = configuration.losses.count > 1
+        for (k, metrics) in configuration.metrics.enumerated() {
+            let prefix = several ? configuration.outputNames[k] + "_" : ""
+            if several { logs.append((prefix + "loss", Float(totals[2 + k] / examples))) }
+            for (metric, offset) in zip(metrics, metricOffsets[k]) {
+                logs.append(
+                    (
+                        prefix + metric.name,
+                        metric.function.result(Array(totals[offset..<(offset + metric.function.totalsCount)]))
+                    ))
             }
+        }
+        return logs
     }
 }

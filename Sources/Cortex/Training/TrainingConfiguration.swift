@@ -1,8 +1,15 @@
-/// What ``Module/compile(optimizer:loss:metrics:)`` records for ``Module/fit``.
+/// What `compile` records for `fit` and `evaluate`: the optimizer, and per model output its
+/// loss, the loss's weight in the total, and its metrics.
 struct TrainingConfiguration {
     let optimizer: Optimizer
-    let loss: Loss
-    let metrics: [Metric]
+    let losses: [Loss]
+    let lossWeights: [Float]
+    let metrics: [[Metric]]
+    /// The outputs' names, for the logs of a model with several outputs (`<name>_loss`, ...).
+    let outputNames: [String]
+
+    /// The loss of a single-output model (the first output's).
+    var loss: Loss { losses[0] }
 }
 
 /// How much ``Module/fit`` prints.

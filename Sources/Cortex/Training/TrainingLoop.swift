@@ -41,7 +41,7 @@ struct TrainingLoop {
             let steps = try source.epoch(epoch, shard: shard, using: &shuffling)
             var progress = ProgressBar(total: source.stepsPerEpoch ?? 0, live: printer == .progressBar)
             if printer != .silent { print(ProgressBar.epochHeader(epoch, of: epochs)) }
-            var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
+            var totals = RunningMetrics(configuration)
             var index = 0
             while let step = steps.next() {
                 try agreeing { callbacks.forEach { $0.batchWillBegin(index, model: model) } }
@@ -50,7 +50,7 @@ struct TrainingLoop {
                 do {
                     if step.local.count > 0 {
                         outcome = try gradientStep.computeGradients(
-                            of: model, on: step, loss: configuration.loss, parameters: parameters)
+                            of: model, on: step, configuration: configuration, parameters: parameters)
                     }
                 } catch {
                     failure = error
@@ -61,9 +61,7 @@ struct TrainingLoop {
                     throw failure
                 }
                 configuration.optimizer.step(parameters)
-                if let outcome {
-                    totals.add(lossSum: outcome.lossSum, predictions: outcome.predictions, batch: step.local)
-                }
+                if let outcome { totals.add(outcome, batch: step.local) }
                 let logs = totals.logs
                 progress.update(done: index + 1, logs: logs)
                 try agreeing {
@@ -109,7 +107,7 @@ struct TrainingLoop {
 
     /// Loss and metrics on `source` in inference mode (each process its share).
     private func evaluate(_ source: any BatchSource, epoch: Int) throws -> [(String, Float)] {
-        var totals = RunningMetrics(loss: configuration.loss, metrics: configuration.metrics)
+        var totals = RunningMetrics(configuration)
         var unused = RandomGenerator(seed: 0)
         var failure: (any Error)?
         do {
@@ -117,13 +115,9 @@ struct TrainingLoop {
             try withoutGradients {
                 while let step = batches.next() {
                     guard step.local.count > 0 else { continue }
-                    let (perExample, predictions) = model.forwardLoss(
-                        step.local.inputs, step.local.targets, loss: configuration.loss)
-                    let sum = try configuration.loss.weightedSum(
-                        perExample, sampleWeights: step.local.sampleWeights, examples: step.local.count)
-                    let lossSum =
-                        configuration.loss.reduction == .mean ? sum.scalar : sum.scalar * Float(step.local.count)
-                    totals.add(lossSum: Double(lossSum), predictions: predictions, batch: step.local)
+                    let losses = try BatchLosses(model: model, batch: step.local, configuration: configuration)
+                    totals.add(
+                        losses.outcome(configuration, examples: step.local.count, penalty: 0), batch: step.local)
                 }
             }
         } catch {
