@@ -10,16 +10,18 @@ extension Module {
     }
 
     /// Loads weights saved by ``save(to:)`` (or by any tool writing safetensors with the same
-    /// names and shapes). The file is validated completely first; on any problem a
-    /// ``CortexError`` names the file and the problem, and the model keeps its weights.
+    /// names and shapes). The file is read under ``ReadLimits`` and validated completely first;
+    /// on any problem a ``CortexError`` names the file and the problem, and the model keeps its
+    /// weights.
     public func loadWeights(from url: URL) throws {
-        let (tensors, _) = try SafeTensors.decode(try AtomicFile.read(url), source: url.path)
+        let (tensors, _) = try SafeTensors.read(url)
         let plan = try matchParameters(tensors, prefix: "", source: url.path)
         for (parameter, value) in plan { parameter.value = value }
     }
 
-    /// The named parameters, or an error when the model has none yet.
+    /// The named parameters, or an error when the model has none yet or two layers share a name.
     func builtParameters(for action: String) throws -> [(String, Parameter)] {
+        try checkLayerNames()
         let named = namedParameters
         guard !named.isEmpty else {
             throw CortexError(

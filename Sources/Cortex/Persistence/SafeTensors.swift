@@ -21,9 +21,6 @@ public enum SafeTensors {
         }
     }
 
-    /// The largest header accepted (as the reference implementation: 100 MB).
-    static let maximumHeaderSize = 100_000_000
-
     /// Serializes named tensors (in the given order) with optional string metadata.
     public static func encode(_ tensors: [(String, Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
         var entries: [(String, JSONValue)] = []
@@ -64,25 +61,55 @@ public enum SafeTensors {
         return bytes
     }
 
-    /// Parses and validates a whole file's bytes; `source` names the file in errors.
+    /// Reads and validates a safetensors file under ``ReadLimits``: the header length is
+    /// checked against the file and the limits before the rest of the file is read.
+    static func read(_ url: URL) throws -> (tensors: [(String, Tensor)], metadata: [String: String]) {
+        let limits = ReadLimits.current
+        let file = try InputFile(url, limits: limits)
+        let prefix = try file.read(at: 0, count: 8)
+        func fail(_ message: String) -> CortexError { CortexError(.invalidFile, "\(url.path): \(message)") }
+        if prefix.count == 8 { _ = try headerLength(prefix, fileSize: file.size, limits: limits, fail: fail) }
+        return try decode(try file.readAll(), source: url.path, limits: limits)
+    }
+
+    /// The header length field, checked against the file size and the header limit.
+    private static func headerLength(
+        _ bytes: [UInt8], fileSize: Int, limits: ReadLimits, fail: (String) -> CortexError
+    ) throws -> Int {
+        guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes is too short for a safetensors header length") }
+        let length = bytes[0..<8].enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
+        guard length <= UInt64(limits.maximumHeaderBytes) else {
+            throw fail(
+                "header length \(length) exceeds the read limit of \(limits.maximumHeaderBytes) bytes (\(ReadLimits.raiseHint("maximumHeaderBytes")))"
+            )
+        }
+        guard Int(length) <= fileSize - 8 else {
+            throw fail("header length \(length) runs past the end of the \(fileSize)-byte file (truncated?)")
+        }
+        return Int(length)
+    }
+
+    /// Parses and validates a whole file's bytes under the current ``ReadLimits``; `source`
+    /// names the file in errors.
     ///
-    /// Checks, in order: the header length against the file size, the header's UTF-8 and JSON
-    /// (no duplicate names), each entry's dtype, shape and offsets, that byte sizes match the
-    /// shapes, and that the data regions are in range, contiguous and non-overlapping.
+    /// Checks, in order: the header length against the file size and
+    /// ``ReadLimits/maximumHeaderBytes``, the header's UTF-8 and JSON (no duplicate names), each
+    /// entry's dtype, shape and offsets, that byte sizes match the shapes, that the data regions
+    /// are in range, contiguous and non-overlapping, and that all tensors together hold at most
+    /// ``ReadLimits/maximumElements`` elements.
     public static func decode(_ bytes: [UInt8], source: String) throws -> (
         tensors: [(String, Tensor)], metadata: [String: String]
     ) {
+        try decode(bytes, source: source, limits: ReadLimits.current)
+    }
+
+    static func decode(_ bytes: [UInt8], source: String, limits: ReadLimits) throws -> (
+        tensors: [(String, Tensor)], metadata: [String: String]
+    ) {
         func fail(_ message: String) -> CortexError { CortexError(.invalidFile, "\(source): \(message)") }
-        guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes is too short for a safetensors header length") }
-        let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) {
-            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
-        }
-        guard headerLength <= UInt64(maximumHeaderSize) else {
-            throw fail("header length \(headerLength) exceeds \(maximumHeaderSize) bytes")
-        }
-        guard 8 + Int(headerLength) <= bytes.count else {
-            throw fail("header length \(headerLength) runs past the end of the \(bytes.count)-byte file (truncated?)")
-        }
+        let headerLength = try headerLength(bytes, fileSize: bytes.count, limits: limits, fail: fail)
         let headerBytes = Array(bytes[8..<(8 + Int(headerLength))])
         guard String(validating: headerBytes, as: UTF8.self) != nil else { throw fail("header is not valid UTF-8") }
         let header: JSONValue
@@ -95,6 +122,7 @@ public enum SafeTensors {
         let dataStart = 8 + Int(headerLength), dataLength = bytes.count - dataStart
         var metadata: [String: String] = [:]
         var regions: [(name: String, dtype: DType, shape: [Int], begin: Int, end: Int)] = []
+        var totalElements = 0
         for (name, value) in entries {
             if name == "__metadata__" {
                 guard case .object(let pairs) = value else { throw fail("__metadata__ is not an object") }
@@ -115,6 +143,9 @@ public enum SafeTensors {
                 )
             }
             guard case .array(let dims)? = field["shape"] else { throw fail("entry \"\(name)\" has no shape") }
+            guard dims.count <= NumPy.maximumRank else {
+                throw fail("entry \"\(name)\" has \(dims.count) dimensions, more than \(NumPy.maximumRank)")
+            }
             var shape: [Int] = []
             var elements = 1
             for dim in dims {
@@ -141,6 +172,12 @@ public enum SafeTensors {
                     "entry \"\(name)\" spans \(Int(end) - Int(begin)) bytes but shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.size)"
                 )
             }
+            guard elements <= limits.maximumElements - totalElements else {
+                throw fail(
+                    "tensors hold more than the read limit of \(limits.maximumElements) elements (\(ReadLimits.raiseHint("maximumElements")))"
+                )
+            }
+            totalElements += elements
             regions.append((name, dtype, shape, Int(begin), Int(end)))
         }
         // The data regions must tile the data section exactly: no gaps, no overlaps.
