@@ -49,6 +49,18 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Tests/Fuzz"
         ),
+        // The hostile-file corpus (a generator, not stored files) and the model it loads into.
+        .target(
+            name: "HostileFiles",
+            dependencies: ["Cortex", "CZlib"],
+            path: "Tests/HostileFiles"
+        ),
+        // Loads one file in a fresh process and reports its peak memory; the corpus test runs it.
+        .executableTarget(
+            name: "ReadProbe",
+            dependencies: ["Cortex", "HostileFiles"],
+            path: "Tests/ReadProbe"
+        ),
         // Saves in a loop until killed; the kill test runs it as a child process.
         .executableTarget(
             name: "SaveStress",
@@ -57,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress"],
+            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "HostileFiles", "ReadProbe"],
             exclude: ["Fixtures"]
         ),
     ],

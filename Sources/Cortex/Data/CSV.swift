@@ -163,7 +163,8 @@ public enum CSV {
                     $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
                 }
             guard let index = parsed.firstIndex(of: target) else {
-                throw CortexError(.invalidFile, "\(file): no column named \"\(target)\" among \(parsed)")
+                let shown = parsed.count > 10 ? "\(parsed.prefix(10)) and \(parsed.count - 10) more" : "\(parsed)"
+                throw CortexError(.invalidFile, "\(file): no column named \"\(target)\" among \(shown)")
             }
             header = []
             names = parsed

@@ -145,7 +145,7 @@ open class Module {
             if let earlier = first[module.name] {
                 throw CortexError(
                     .invalidArgument,
-                    "\(name) has two layers named \"\(module.name)\": a \(type(of: earlier.module)) (layer \(earlier.index + 1)) and a \(type(of: module)) (layer \(index + 1)); give each a unique name"
+                    "\(name) has two layers named \"\(module.name)\": layer \(earlier.index + 1) (\(type(of: earlier.module))) and layer \(index + 1) (\(type(of: module))); give each a unique name"
                 )
             }
             first[module.name] = (index, module)

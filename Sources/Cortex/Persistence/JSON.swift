@@ -28,8 +28,10 @@ enum JSONValue: Equatable {
     }
 
     /// Parses UTF-8 bytes holding exactly one JSON value (surrounding whitespace allowed).
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = Parser(bytes: bytes)
+    /// Arrays longer than `maximumArrayLength` are refused, which bounds the memory a header
+    /// of numbers can take.
+    static func parse(_ bytes: [UInt8], maximumArrayLength: Int = .max) throws -> JSONValue {
+        var parser = Parser(bytes: bytes, maximumArrayLength: maximumArrayLength)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -41,6 +43,7 @@ enum JSONValue: Equatable {
 
     private struct Parser {
         let bytes: [UInt8]
+        let maximumArrayLength: Int
         var index = 0
         static let maximumDepth = 64
 
@@ -110,6 +113,9 @@ enum JSONValue: Equatable {
             }
             while true {
                 skipWhitespace()
+                guard elements.count < maximumArrayLength else {
+                    throw error("array longer than \(maximumArrayLength) elements")
+                }
                 elements.append(try value(depth: depth + 1))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unterminated array") }

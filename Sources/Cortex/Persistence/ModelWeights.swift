@@ -40,14 +40,17 @@ extension Module {
             tensors.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) },
             uniquingKeysWith: { a, _ in a })
         let expected = Set(named.map(\.0))
+        // Lists in messages stop after ten names: a hostile file may hold a million.
+        func list(_ names: [String]) -> String {
+            names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+        }
         let missing = named.map(\.0).filter { inFile[$0] == nil }
         guard missing.isEmpty else {
-            throw CortexError(.invalidFile, "\(source): missing \(missing.joined(separator: ", ")) that \(name) needs")
+            throw CortexError(.invalidFile, "\(source): missing \(list(missing)) that \(name) needs")
         }
         let unexpected = inFile.keys.filter { !expected.contains($0) }.sorted()
         guard unexpected.isEmpty else {
-            throw CortexError(
-                .invalidFile, "\(source): holds \(unexpected.joined(separator: ", ")) that \(name) does not have")
+            throw CortexError(.invalidFile, "\(source): holds \(list(unexpected)) that \(name) does not have")
         }
         return try named.map { key, parameter in
             let value = inFile[key]!
