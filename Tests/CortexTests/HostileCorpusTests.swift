@@ -24,6 +24,10 @@ import Testing
 
     @Test(arguments: corpus)
     func hostileFile(_ hostile: HostileCase) throws {
+        // CORTEX_CORPUS_ONLY=<text> runs only the cases whose name contains it.
+        if let only = ProcessInfo.processInfo.environment["CORTEX_CORPUS_ONLY"], !hostile.description.contains(only) {
+            return
+        }
         guard FileManager.default.isExecutableFile(atPath: probe.path) else {
             Issue.record("ReadProbe helper not found at \(probe.path)")
             return

@@ -108,11 +108,29 @@ extension HostileCorpus {
             c("header-16-mib-plus-1", .refused("exceeds the read limit of 16777216")) {
                 safetensors(valid + String(repeating: " ", count: (1 << 24) + 1 - valid.utf8.count), data: probeData)
             },
-            c("header-250k-entries", .refused("that sequential does not have")) {
-                let many = (0..<250_000).map { entry("t\($0)", shape: "[0]", offsets: "[92,92]") }
-                return safetensors(object(probeEntries() + many), data: probeData)
+            c("header-full-of-entries", .refused("that sequential does not have")) {
+                // Zero-size tensors up to the 16 MiB header limit: the most tensors a header can describe.
+                var entries = probeEntries(), length = 2 + entries.joined(separator: ",").utf8.count
+                while true {
+                    let next = entry("t\(entries.count)", dtype: "U8", shape: "[0]", offsets: "[92,92]")
+                    guard length + next.utf8.count + 1 <= 1 << 24 else { break }
+                    length += next.utf8.count + 1
+                    entries.append(next)
+                }
+                return safetensors(object(entries), data: probeData)
             },
-            c("metadata-1m-keys", .refused("is not a string")) {
+            c("metadata-full-of-keys", .refused("missing dense.kernel")) {
+                // Empty metadata values up to the 16 MiB header limit.
+                var keys: [String] = [], length = 20
+                while true {
+                    let next = "\"\(keys.count)\":\"\""
+                    guard length + next.utf8.count + 1 <= 1 << 24 else { break }
+                    length += next.utf8.count + 1
+                    keys.append(next)
+                }
+                return safetensors(object(["\"__metadata__\":" + object(keys)]))
+            },
+            c("metadata-1m-keys-last-not-string", .refused("is not a string")) {
                 let keys = (0..<1_000_000).map { "\"k\($0)\":\"\"" } + ["\"z\":0"]
                 return safetensors(object(["\"__metadata__\":" + object(keys)] + probeEntries()), data: probeData)
             },
