@@ -100,3 +100,6 @@ func safetensors(_ header: String, data: [UInt8] = [], declaredLength: UInt64? =
 func f32(_ values: [Float]) -> [UInt8] {
     values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
 }
+
+/// `bytes` as a gzip file (for tests that need one).
+public func gzip(_ bytes: [UInt8]) -> [UInt8] { compress(bytes, gzip: true) }

@@ -90,12 +90,12 @@ public enum NumPy {
                 "NumPy arrays have at most \(maximumRank) dimensions, got a tensor of rank \(tensor.rank)")
         }
         // The representable range of each integer type, as Float bounds on the rounded value.
-        let range: (lower: Float, upper: Float)? =
+        let range: (lower: Float, upper: Float, text: String)? =
             switch dtype {
             case .float32, .float64: nil
-            case .int32: (-2_147_483_648, 2_147_483_648)
-            case .int64: (-9_223_372_036_854_775_808, 9_223_372_036_854_775_808)
-            case .uint8: (0, 256)
+            case .int32: (-2_147_483_648, 2_147_483_648, "[-2147483648, 2147483647]")
+            case .int64: (-9_223_372_036_854_775_808, 9_223_372_036_854_775_808, "[-2^63, 2^63 - 1]")
+            case .uint8: (0, 256, "[0, 255]")
             }
         if let range {
             let bad = tensor.withUnsafeBufferPointer { p in
@@ -108,7 +108,7 @@ public enum NumPy {
                 let value = tensor.withUnsafeBufferPointer { $0[bad] }
                 throw CortexError(
                     .invalidData,
-                    "cannot store \(value) (element \(bad) of a tensor of shape \(tensor.shape)) as \(dtype): it holds integers in [\(Int64(range.lower)), \(Int64(range.upper) - 1)]"
+                    "cannot store \(value) (element \(bad) of a tensor of shape \(tensor.shape)) as \(dtype): it holds integers in \(range.text)"
                 )
             }
         }
