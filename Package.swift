@@ -43,10 +43,10 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Examples/OverfittingDemo"
         ),
-        // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
+        // libFuzzer target for every file reader; built for fuzzing only by `make fuzz` (-sanitize=fuzzer).
         .executableTarget(
             name: "CortexFuzz",
-            dependencies: ["Cortex"],
+            dependencies: ["Cortex", "HostileFiles"],
             path: "Tests/Fuzz"
         ),
         // The hostile-file corpus (a generator, not stored files) and the model it loads into.

@@ -18,10 +18,10 @@ extension HostileCorpus {
 
     static func npzCases() -> [HostileCase] {
         func c(
-            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil,
+            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, large: Bool = false,
             _ make: @escaping @Sendable () throws -> [UInt8]
         ) -> HostileCase {
-            HostileCase(name, .npz, file: "a.npz", .bytes(make), expectation, limits: limits)
+            HostileCase(name, .npz, file: "a.npz", .bytes(make), expectation, limits: limits, large: large)
         }
         @Sendable func patched(_ entries: [ZipEntry] = [.stored("a.npy", validNpy)], _ edit: (inout ZipLayout) -> Void)
             -> [UInt8]
@@ -68,7 +68,7 @@ extension HostileCorpus {
             c("stored-size-mismatch", .refused("is stored with")) {
                 patched { $0.patch32($0.centrals[0] + C.uncompressed, validNpy.count + 1) }
             },
-            c("claims-4.1-gb-from-4-mb", .refused("add up to more than the read limit")) {
+            c("claims-4.1-gb-from-4-mb", .refused("add up to more than the read limit"), large: true) {
                 var entry = ZipEntry.stored("a.npy", noise(4_000_000))
                 entry.method = 8
                 entry.uncompressed = 4_100_000_000
@@ -79,15 +79,15 @@ extension HostileCorpus {
                 entry.uncompressed = 10_000_000
                 return ZipLayout([entry]).bytes
             },
-            c("truthful-bomb-1-gib", .refused("add up to more than the read limit")) {
+            c("truthful-bomb-1-gib", .refused("add up to more than the read limit"), large: true) {
                 ZipLayout([zeroBomb("a.npy", count: 1 << 28)]).bytes
             },
-            c("lying-bomb-900-mb", .refused("holds 1000128 bytes, expected 900000000")) {
+            c("lying-bomb-900-mb", .refused("holds 1000128 bytes, expected 900000000"), large: true) {
                 var entry = ZipEntry.deflated("a.npy", npy(header("(1000000,)", descr: "|u1"), data: noise(1_000_000)))
                 entry.uncompressed = 900_000_000
                 return ZipLayout([entry]).bytes
             },
-            c("lying-truncated-deflate", .refused("truncated deflate data")) {
+            c("lying-truncated-deflate", .refused("truncated deflate data"), large: true) {
                 var entry = ZipEntry.deflated("a.npy", npy(header("(100000,)", descr: "|u1"), data: noise(100_000)))
                 entry.payload = Array(entry.payload.prefix(50_000))
                 entry.uncompressed = 50_000_000
@@ -161,16 +161,16 @@ extension HostileCorpus {
                 zip64Tail(record: 1 << 62, count: 1)
             },
             c("zip64-count-2^40", .refused("declares 1099511627776 entries")) { zip64Tail(record: nil, count: 1 << 40) },
-            c("65537-entries-without-zip64", .accepted("arrays=65537")) {
+            c("65537-entries-without-zip64", .accepted("arrays=65537"), large: true) {
                 ZipLayout((0..<65_537).map { .stored("a\($0).npy", validNpy) }).bytes
             },
-            c("65535-entries-written-by-cortex", .accepted("arrays=65535")) {
+            c("65535-entries-written-by-cortex", .accepted("arrays=65535"), large: true) {
                 try writtenByCortex((0..<65_535).map { ("a\($0)", Tensor([1, 2])) })
             },
-            c("bomb-above-lowered-limit", .refused("read limit of 1048576"), limits: ReadLimits(maximumBytes: 1 << 20)) {
+            c("bomb-above-lowered-limit", .refused("read limit of 1048576"), limits: ReadLimits(maximumBytes: 1 << 20), large: true) {
                 ZipLayout([zeroBomb("a.npy", count: 1 << 19)]).bytes
             },
-            c("bomb-within-lowered-limit", .accepted("arrays=1"), limits: ReadLimits(maximumBytes: 4 << 20)) {
+            c("bomb-within-lowered-limit", .accepted("arrays=1"), limits: ReadLimits(maximumBytes: 4 << 20), large: true) {
                 ZipLayout([zeroBomb("a.npy", count: 1 << 19)]).bytes
             },
             c("elements-over-entries", .refused("above the read limit of 4"), limits: ReadLimits(maximumElements: 10)) {

@@ -5,10 +5,10 @@ import Foundation
 extension HostileCorpus {
     static func csvCases() -> [HostileCase] {
         func c(
-            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, gzip: Bool = false,
+            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, large: Bool = false, gzip: Bool = false,
             _ make: @escaping @Sendable () throws -> [UInt8]
         ) -> HostileCase {
-            HostileCase(name, .csv, file: gzip ? "t.csv.gz" : "t.csv", .bytes(make), expectation, limits: limits)
+            HostileCase(name, .csv, file: gzip ? "t.csv.gz" : "t.csv", .bytes(make), expectation, limits: limits, large: large)
         }
         func text(_ s: String) -> @Sendable () -> [UInt8] { { Array(s.utf8) } }
         func notNumber(_ field: String) -> HostileCase.Expectation { .refused("\"\(field)\" is not a number") }
@@ -55,13 +55,13 @@ extension HostileCorpus {
             c("field-too-long", .refused("a field longer than 256 bytes")) {
                 Array(("a,target\n" + String(repeating: "1", count: 300) + ",1\n").utf8)
             },
-            c("million-fields-row", .refused("line 2: 1000001 fields, expected 2")) {
+            c("million-fields-row", .refused("line 2: 1000001 fields, expected 2"), large: true) {
                 Array(("a,target\n" + String(repeating: "1,", count: 1_000_000) + "1\n").utf8)
             },
-            c("million-columns-no-target", .refused("and 999990 more")) {
+            c("million-columns-no-target", .refused("and 999990 more"), large: true) {
                 Array((String(repeating: "c,", count: 999_999) + "c\n1\n").utf8)
             },
-            c("header-17-mib", .refused("header line is longer than the read limit of 16777216")) {
+            c("header-17-mib", .refused("header line is longer than the read limit of 16777216"), large: true) {
                 Array(repeating: 0x61, count: 17 << 20)
             },
             c("values-above-limit", .refused("more than the read limit of 5 values"), limits: ReadLimits(maximumElements: 5),
@@ -71,11 +71,11 @@ extension HostileCorpus {
                 Array(compress(Array(("a,target\n" + String(repeating: "1,2\n", count: 1000)).utf8), gzip: true).dropLast(12))
             },
             c("gzip-newline-bomb-1.1-gb", .refused("more than the read limit of 1073741824 bytes once decompressed"),
-              gzip: true) { repeated("\n", count: 1_100_000_000) },
+              large: true, gzip: true) { repeated("\n", count: 1_100_000_000) },
             c("gzip-newline-bomb-lowered-limit", .refused("read limit of 1048576 bytes once decompressed"),
-              limits: ReadLimits(maximumBytes: 1 << 20), gzip: true) { repeated("\n", count: 100_000_000) },
+              limits: ReadLimits(maximumBytes: 1 << 20), large: true, gzip: true) { repeated("\n", count: 100_000_000) },
             c("gzip-rows-bomb-lowered-limit", .refused("more than the read limit of 100000 values"),
-              limits: ReadLimits(maximumElements: 100_000), gzip: true) {
+              limits: ReadLimits(maximumElements: 100_000), large: true, gzip: true) {
                 repeated("1,2\n", count: 10_000_000, head: "a,target\n")
             },
         ]

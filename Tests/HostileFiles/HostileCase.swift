@@ -41,10 +41,12 @@ public struct HostileCase: Sendable, CustomStringConvertible {
     public let limits: ReadLimits?
     /// The optimizer the probe model is compiled with (weights and checkpoints).
     public let optimizer: ProbeModel.OptimizerKind
+    /// Whether the file is megabytes or more (or slow to make): such cases are not fuzz seeds.
+    public let large: Bool
 
     public init(
         _ name: String, _ reader: Reader, file: String, _ content: Content, _ expectation: Expectation,
-        limits: ReadLimits? = nil, optimizer: ProbeModel.OptimizerKind = .adam
+        limits: ReadLimits? = nil, optimizer: ProbeModel.OptimizerKind = .adam, large: Bool = false
     ) {
         self.name = name
         self.reader = reader
@@ -53,6 +55,7 @@ public struct HostileCase: Sendable, CustomStringConvertible {
         self.expectation = expectation
         self.limits = limits
         self.optimizer = optimizer
+        self.large = large
     }
 
     public var description: String { "\(reader.rawValue)/\(name)" }

@@ -42,3 +42,31 @@ func noise(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
         return UInt8(truncatingIfNeeded: state)
     }
 }
+
+extension HostileCorpus {
+    /// Seed inputs for fuzzing `reader` (`npy`, `npz`, `safetensors`, `checkpoint`, `idx`,
+    /// `idx-gz` or `csv`): the corpus's small files for it and valid files, large enough to
+    /// reach every size field.
+    public static func seeds(for reader: String) throws -> [[UInt8]] {
+        let wanted: (HostileCase) -> Bool =
+            switch reader {
+            case "idx": { $0.reader == .idx && !$0.file.hasSuffix(".gz") }
+            case "idx-gz": { $0.reader == .idx && $0.file.hasSuffix(".gz") }
+            default: { $0.reader.rawValue == reader }
+            }
+        var seeds: [[UInt8]] = []
+        for hostile in cases() where wanted(hostile) && !hostile.large {
+            if case .bytes(let make) = hostile.content { seeds.append(try make()) }
+        }
+        switch reader {
+        case "idx": seeds += [IDXFiles.images(Array(repeating: 9, count: 3), data: noise(729))]
+        case "idx-gz": seeds += [compress(IDXFiles.images([10, 28, 28], data: noise(7840, seed: 3)), gzip: true)]
+        case "csv": seeds.append(Array(("x,y,target\n" + (0..<200).map { "\($0),\(Float($0) / 7),\($0 % 3)" }.joined(separator: "\n")).utf8))
+        case "npz":
+            seeds.append(try writtenByCortex([("a", Tensor(zeros: [4, 5])), ("b", Tensor([1, 2, 3]))]))
+            seeds.append(ZipLayout([.deflated("a.npy", validNpy), .stored("b.npy", validNpy)]).bytes)
+        default: break
+        }
+        return seeds
+    }
+}

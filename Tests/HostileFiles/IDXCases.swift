@@ -7,10 +7,10 @@ extension HostileCorpus {
     static func idxCases() -> [HostileCase] {
         let images = "train-images-idx3-ubyte", labels = "train-labels-idx1-ubyte"
         func c(
-            _ name: String, _ file: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil,
+            _ name: String, _ file: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, large: Bool = false,
             _ make: @escaping @Sendable () throws -> [UInt8]
         ) -> HostileCase {
-            HostileCase(name, .idx, file: file, .bytes(make), expectation, limits: limits)
+            HostileCase(name, .idx, file: file, .bytes(make), expectation, limits: limits, large: large)
         }
         let gzipImages = compress(IDXFiles.images, gzip: true)
         /// A gzipped images file declaring `dimensions` whose data is `count` zero bytes.
@@ -59,10 +59,10 @@ extension HostileCorpus {
                 return bytes
             },
             c("gzip-magic-then-noise", images + ".gz", .refused("gzip")) { [0x1F, 0x8B] + noise(100) },
-            c("gzip-bomb-1.5-gb", images + ".gz", .refused("exceed the read limit")) {
+            c("gzip-bomb-1.5-gb", images + ".gz", .refused("exceed the read limit"), large: true) {
                 zeros([2_000_000, 28, 28], count: 1_568_000_000)
             },
-            c("gzip-lying-200-mb", images + ".gz", .refused("need 200000000 data bytes but the file has 1048576")) {
+            c("gzip-lying-200-mb", images + ".gz", .refused("need 200000000 data bytes but the file has 1048576"), large: true) {
                 compress(IDXFiles.images([200_000_000, 1, 1], data: []) + noise(1 << 20), gzip: true)
             },
             c("gzip-more-data", images + ".gz", .refused("need 8 data bytes but the file has more")) {
@@ -75,9 +75,9 @@ extension HostileCorpus {
             c("gzip-trailing-garbage", images + ".gz", .accepted("train=2")) { gzipImages + noise(50) },
             c("plain-named-gz", images + ".gz", .accepted("train=2")) { IDXFiles.images },
             c("gzip-bomb-above-lowered-limit", images + ".gz", .refused("exceed the read limit of 1048576"),
-              limits: ReadLimits(maximumBytes: 1 << 20)) { zeros([2 << 20, 1, 1], count: 2 << 20) },
+              limits: ReadLimits(maximumBytes: 1 << 20), large: true) { zeros([2 << 20, 1, 1], count: 2 << 20) },
             c("gzip-bomb-within-lowered-limit", images + ".gz", .refused("labels has 2 rows but images has 2097152"),
-              limits: ReadLimits(maximumBytes: 4 << 20)) { zeros([2 << 20, 1, 1], count: 2 << 20) },
+              limits: ReadLimits(maximumBytes: 4 << 20), large: true) { zeros([2 << 20, 1, 1], count: 2 << 20) },
         ]
     }
 }

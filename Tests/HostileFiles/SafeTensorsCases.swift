@@ -27,10 +27,10 @@ extension HostileCorpus {
 
     static func safetensorsCases() -> [HostileCase] {
         func c(
-            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil,
+            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, large: Bool = false,
             _ make: @escaping @Sendable () throws -> [UInt8]
         ) -> HostileCase {
-            HostileCase(name, .safetensors, file: "w.safetensors", .bytes(make), expectation, limits: limits)
+            HostileCase(name, .safetensors, file: "w.safetensors", .bytes(make), expectation, limits: limits, large: large)
         }
         let valid = object(probeEntries())
         /// The valid file with one entry's text replaced.
@@ -63,7 +63,7 @@ extension HostileCorpus {
             c("shape-65-dimensions", .refused("array longer than 64 elements")) {
                 replacing("[4,3]", "[" + Array(repeating: "1", count: 65).joined(separator: ",") + "]")
             },
-            c("shape-of-4-million", .refused("array longer than 64 elements")) {
+            c("shape-of-4-million", .refused("array longer than 64 elements"), large: true) {
                 replacing("[4,3]", "[" + String(repeating: "0,", count: 4_000_000) + "0]")
             },
             c("offsets-reversed", .refused("data_offsets outside")) { replacing("[0,48]", "[48,0]") },
@@ -105,10 +105,10 @@ extension HostileCorpus {
             c("nan-weights", .accepted("tensors=4")) {
                 safetensors(valid, data: f32(Array(repeating: .nan, count: 23)))
             },
-            c("header-16-mib-plus-1", .refused("exceeds the read limit of 16777216")) {
+            c("header-16-mib-plus-1", .refused("exceeds the read limit of 16777216"), large: true) {
                 safetensors(valid + String(repeating: " ", count: (1 << 24) + 1 - valid.utf8.count), data: probeData)
             },
-            c("header-full-of-entries", .refused("that sequential does not have")) {
+            c("header-full-of-entries", .refused("that sequential does not have"), large: true) {
                 // Zero-size tensors up to the 16 MiB header limit: the most tensors a header can describe.
                 var entries = probeEntries(), length = 2 + entries.joined(separator: ",").utf8.count
                 while true {
@@ -119,7 +119,7 @@ extension HostileCorpus {
                 }
                 return safetensors(object(entries), data: probeData)
             },
-            c("metadata-full-of-keys", .refused("missing dense.kernel")) {
+            c("metadata-full-of-keys", .refused("missing dense.kernel"), large: true) {
                 // Empty metadata values up to the 16 MiB header limit.
                 var keys: [String] = [], length = 20
                 while true {
@@ -130,11 +130,11 @@ extension HostileCorpus {
                 }
                 return safetensors(object(["\"__metadata__\":" + object(keys)]))
             },
-            c("metadata-1m-keys-last-not-string", .refused("is not a string")) {
+            c("metadata-1m-keys-last-not-string", .refused("is not a string"), large: true) {
                 let keys = (0..<1_000_000).map { "\"k\($0)\":\"\"" } + ["\"z\":0"]
                 return safetensors(object(["\"__metadata__\":" + object(keys)] + probeEntries()), data: probeData)
             },
-            c("metadata-15-mib-string", .accepted("tensors=4")) {
+            c("metadata-15-mib-string", .accepted("tensors=4"), large: true) {
                 let text = "\"__metadata__\":{\"a\":\"" + String(repeating: "x", count: 15 << 20) + "\"}"
                 return safetensors(object([text] + probeEntries()), data: probeData)
             },

@@ -127,6 +127,12 @@ public enum NumPy {
             }
         bytes.reserveCapacity(bytes.count + tensor.count * width)
         tensor.withUnsafeBufferPointer { p in
+            #if _endian(little)
+                if dtype == .float32 {
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(p))
+                    return
+                }
+            #endif
             for v in p {
                 switch dtype {
                 case .float32: withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 }
@@ -194,6 +200,13 @@ public enum NumPy {
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             bytes.withUnsafeBytes { raw in
                 let base = raw.baseAddress! + dataStart
+                #if _endian(little)
+                    // Little-endian float32, the common case, is the in-memory layout already.
+                    if type.kind == "f" && type.size == 4 && !type.bigEndian {
+                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: base, byteCount: count * 4)
+                        return
+                    }
+                #endif
                 for i in 0..<count { out[i] = type.read(base + i * type.size) }
             }
             initialized = count

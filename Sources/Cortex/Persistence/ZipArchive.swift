@@ -237,6 +237,8 @@ enum ZipArchive {
     static func write(_ entries: [(String, [UInt8])], forceZip64: Bool = false) throws -> [UInt8] {
         let limit = 0xFFFF_FFFF
         var out: [UInt8] = [], central: [UInt8] = []
+        // Room for everything at once: an archive of gigabytes is not copied while it grows.
+        out.reserveCapacity(entries.reduce(200) { $0 + 2 * $1.0.utf8.count + $1.1.count + 140 })
         func put16(_ v: Int, _ to: inout [UInt8]) { to += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         func put32(_ v: Int, _ to: inout [UInt8]) { put16(v & 0xFFFF, &to); put16(v >> 16 & 0xFFFF, &to) }
         func put64(_ v: Int, _ to: inout [UInt8]) { put32(v & 0xFFFF_FFFF, &to); put32(v >> 32, &to) }
