@@ -24,7 +24,9 @@ import HostileFiles
         let reader: String
         let folder: URL
         var model: Sequential?
-        var snapshot: [[Float]] = []
+        /// The model's parameters, found once (reflection is slow under the sanitizers).
+        var parameters: [Parameter] = []
+        var snapshot: [[UInt64]] = []
 
         init(reader: String) throws {
             self.reader = reader
@@ -32,21 +34,26 @@ import HostileFiles
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             if reader == "safetensors" || reader == "checkpoint" {
                 model = try ProbeModel.make(.adam)
+                parameters = model!.parameters
                 snapshot = state()
             }
         }
 
-        /// Weights, optimizer moments and step count: what a refused load must not change.
-        func state() -> [[Float]] {
+        /// Weights, optimizer moments, step count, learning rate and generator state: what a
+        /// refused load must not change.
+        func state() -> [[UInt64]] {
             guard let model, let optimizer = model.optimizer else { return [] }
-            return model.parameters.map(\.value.scalars)
-                + model.parameters.flatMap { optimizer.state(for: $0)?.map(\.scalars) ?? [] }
-                + [[Float(optimizer.iterations), optimizer.learningRate]]
+            let bits = { (t: Tensor) in t.scalars.map { UInt64($0.bitPattern) } }
+            let random = model.randomness.generator.state
+            return parameters.map { bits($0.value) }
+                + parameters.flatMap { optimizer.state(for: $0)?.map(bits) ?? [] }
+                + [[UInt64(optimizer.iterations), UInt64(optimizer.learningRate.bitPattern)]]
+                + [[random.0, random.1, random.2, random.3]]
         }
 
         func write(_ bytes: [UInt8], _ name: String) -> URL {
             let url = folder.appendingPathComponent(name)
-            FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
             return url
         }
 
