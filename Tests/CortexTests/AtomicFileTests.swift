@@ -125,7 +125,8 @@ import Testing
         ended.waitUntilExit()
         let stale = prefix + "\(ended.processIdentifier)-1a2b"
         let live = prefix + "\(getppid())-3c4d"
-        let otherName = AtomicFile.temporaryPrefix(for: "other.npy") + AtomicFile.hostTag + "-\(ended.processIdentifier)-5e6f"
+        let otherName =
+            AtomicFile.temporaryPrefix(for: "other.npy") + AtomicFile.hostTag + "-\(ended.processIdentifier)-5e6f"
         let otherHost = AtomicFile.temporaryPrefix(for: name) + "0-\(ended.processIdentifier)-7a8b"
         for file in [stale, live, otherName, otherHost] {
             try Data([1, 2, 3]).write(to: folder.appendingPathComponent(file))

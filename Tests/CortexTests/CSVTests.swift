@@ -88,7 +88,8 @@ import Testing
         try Data(gzip([UInt8](repeating: 0x0A, count: 5_000_000))).write(to: url)
         #expect { try CSV.load(url) } throws: { ($0 as? CortexError)?.description.contains("empty file") ?? false }
         #expect { try Cortex.withReadLimits(ReadLimits(maximumBytes: 1 << 20)) { try CSV.load(url) } } throws: {
-            ($0 as? CortexError)?.description.contains("more than the read limit of 1048576 bytes once decompressed") ?? false
+            ($0 as? CortexError)?.description.contains("more than the read limit of 1048576 bytes once decompressed")
+                ?? false
         }
         #expect { try CSV.load(URL(fileURLWithPath: "/dev/zero")) } throws: {
             ($0 as? CortexError)?.description.contains("/dev/zero: is a character device") ?? false
@@ -96,7 +97,9 @@ import Testing
         let fifo = folder.appendingPathComponent("fifo.csv")
         #expect(mkfifo(fifo.path, 0o600) == 0)
         #expect { try CSV.load(fifo) } throws: { ($0 as? CortexError)?.description.contains("is a FIFO") ?? false }
-        #expect { try CSV.load(folder) } throws: { ($0 as? CortexError)?.description.contains("is a directory") ?? false }
+        #expect { try CSV.load(folder) } throws: {
+            ($0 as? CortexError)?.description.contains("is a directory") ?? false
+        }
         #expect(throws: CortexError.self) { try CSV.load(url, separator: "é") }
     }
 

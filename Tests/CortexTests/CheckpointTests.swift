@@ -115,17 +115,35 @@ import Testing
         let (url, target) = try trainedPair(Adam(learningRate: 0.002), in: folder)
         let cases: [(String, (inout [(String, Tensor)], inout [String: String]) -> Void)] = [
             ("all-zero random_state", { _, m in m["random_state"] = "0,0,0,0" }),
-            ("has 1 of 2 optimizer slots for dense.kernel", { t, _ in t.removeAll { $0.0 == "optimizer/dense.kernel/1" } }),
-            ("declares Adam state for 4 parameters but holds it for 3", { t, _ in
-                t.removeAll { $0.0.hasPrefix("optimizer/dense.kernel/") } }),
-            ("declares Adam state for 4 parameters but holds it for 0", { t, _ in
-                t.removeAll { $0.0.hasPrefix("optimizer/") } }),
+            (
+                "has 1 of 2 optimizer slots for dense.kernel",
+                { t, _ in t.removeAll { $0.0 == "optimizer/dense.kernel/1" } }
+            ),
+            (
+                "declares Adam state for 4 parameters but holds it for 3",
+                { t, _ in
+                    t.removeAll { $0.0.hasPrefix("optimizer/dense.kernel/") }
+                }
+            ),
+            (
+                "declares Adam state for 4 parameters but holds it for 0",
+                { t, _ in
+                    t.removeAll { $0.0.hasPrefix("optimizer/") }
+                }
+            ),
             ("holds optimizer tensors but no optimizer metadata", { _, m in m["optimizer"] = nil }),
-            ("holds no optimizer state but the model is compiled with Adam", { t, m in
-                m["optimizer"] = nil
-                t.removeAll { $0.0.hasPrefix("optimizer/") } }),
+            (
+                "holds no optimizer state but the model is compiled with Adam",
+                { t, m in
+                    m["optimizer"] = nil
+                    t.removeAll { $0.0.hasPrefix("optimizer/") }
+                }
+            ),
             ("was saved with Adam beta2 0.99", { _, m in m["optimizer_hyperparameters"] = "beta1=0.9,beta2=0.99" }),
-            ("no slot for: optimizer/dense.bias/2", { t, _ in t.append(("optimizer/dense.bias/2", Tensor(zeros: [32]))) }),
+            (
+                "no slot for: optimizer/dense.bias/2",
+                { t, _ in t.append(("optimizer/dense.bias/2", Tensor(zeros: [32]))) }
+            ),
             ("neither a model/ nor an optimizer/ tensor", { t, _ in t.append(("extra", Tensor(zeros: [1]))) }),
         ]
         let before = try fingerprint(target, in: folder)
@@ -148,7 +166,10 @@ import Testing
         let (url, _) = try trainedPair(SGD(learningRate: 0.05, momentum: 0.9), in: folder)
         for (optimizer, message) in [
             (SGD(learningRate: 0.05), "was saved with SGD momentum 0.9, but the model's SGD has momentum 0.0"),
-            (SGD(learningRate: 0.05, momentum: 0.5), "was saved with SGD momentum 0.9, but the model's SGD has momentum 0.5"),
+            (
+                SGD(learningRate: 0.05, momentum: 0.5),
+                "was saved with SGD momentum 0.9, but the model's SGD has momentum 0.5"
+            ),
         ] {
             let other = model()
             other.compile(optimizer: optimizer, loss: .sparseCategoricalCrossentropy())

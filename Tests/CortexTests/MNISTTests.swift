@@ -90,8 +90,10 @@ import Testing
         #expect(try MNIST.load(directory: directory).train.images.shape == [2, 2, 2, 1])
         for (bytes, message) in [
             (Array(compressed.dropLast(6)), "truncated gzip stream"),
-            (gzip([0, 0, 8, 3, 0, 0, 0, 200, 0, 0, 1, 0, 0, 0, 1, 0] + [UInt8](repeating: 7, count: 1000)),
-             "need 13107200 data bytes but the file has 1000"),
+            (
+                gzip([0, 0, 8, 3, 0, 0, 0, 200, 0, 0, 1, 0, 0, 0, 1, 0] + [UInt8](repeating: 7, count: 1000)),
+                "need 13107200 data bytes but the file has 1000"
+            ),
         ] {
             try writeIDX(bytes, name: name + ".gz", in: directory)
             #expect { try MNIST.load(directory: directory) } throws: {

@@ -97,7 +97,10 @@ import Testing
 
     @Test func integerTypesKeepTheirExtremes() throws {
         let values: [Float] = [-2_147_483_648, 2_147_483_520, -0.4, 254.6]
-        #expect(try NumPy.decode(NumPy.encode(Tensor(Array(values[..<3])), as: .int32), source: "m").scalars == [-2_147_483_648, 2_147_483_520, 0])
+        #expect(
+            try NumPy.decode(NumPy.encode(Tensor(Array(values[..<3])), as: .int32), source: "m").scalars == [
+                -2_147_483_648, 2_147_483_520, 0,
+            ])
         #expect(try NumPy.decode(NumPy.encode(Tensor([0, 254.6]), as: .uint8), source: "m").scalars == [0, 255])
     }
 
@@ -134,11 +137,15 @@ import Testing
         var bytes = try ZipArchive.write(entries)
         // Rewrite the end as a writer without ZIP64 would: no ZIP64 records, count modulo 2^16.
         let end = bytes.count - 22
-        let locator = end - 20, record = Int(bytes[locator + 8]) | Int(bytes[locator + 9]) << 8
-            | Int(bytes[locator + 10]) << 16 | Int(bytes[locator + 11]) << 24
+        let locator = end - 20,
+            record =
+                Int(bytes[locator + 8]) | Int(bytes[locator + 9]) << 8
+                | Int(bytes[locator + 10]) << 16 | Int(bytes[locator + 11]) << 24
         var tail = Array(bytes[end..<(end + 22)])
-        let directorySize = record - (Int(bytes[record + 48]) | Int(bytes[record + 49]) << 8
-            | Int(bytes[record + 50]) << 16 | Int(bytes[record + 51]) << 24)
+        let directorySize =
+            record
+            - (Int(bytes[record + 48]) | Int(bytes[record + 49]) << 8
+                | Int(bytes[record + 50]) << 16 | Int(bytes[record + 51]) << 24)
         let directoryOffset = record - directorySize
         tail[8] = 1; tail[9] = 0; tail[10] = 1; tail[11] = 0
         for i in 0..<4 {
@@ -153,7 +160,10 @@ import Testing
     /// (which check_cortex_files.py loads with NumPy) and reads it back.
     @Test func zip64FixtureIsStable() throws {
         let bytes = try ZipArchive.write(
-            [("matrix.npy", try NumPy.encode(Tensor(matrix, shape: [2, 3]))), ("labels.npy", try NumPy.encode(Tensor([3, 1, 4]), as: .int64))],
+            [
+                ("matrix.npy", try NumPy.encode(Tensor(matrix, shape: [2, 3]))),
+                ("labels.npy", try NumPy.encode(Tensor([3, 1, 4]), as: .int64)),
+            ],
             forceZip64: true)
         let committed = fixtures.appendingPathComponent("cortex_zip64.npz")
         if ProcessInfo.processInfo.environment["CORTEX_WRITE_FIXTURES"] != nil {
@@ -173,14 +183,19 @@ import Testing
         #expect { try Cortex.withReadLimits(small) { try NumPy.decodeArchive(archive, source: "z") } } throws: {
             ($0 as? CortexError)?.description.contains("more than the read limit of 1048576 bytes") ?? false
         }
-        #expect(try Cortex.withReadLimits(ReadLimits(maximumBytes: 2 << 20)) { try NumPy.decodeArchive(archive, source: "z") }.count == 1)
+        #expect(
+            try Cortex.withReadLimits(ReadLimits(maximumBytes: 2 << 20)) {
+                try NumPy.decodeArchive(archive, source: "z")
+            }.count == 1)
         #expect(try NumPy.decodeArchive(archive, source: "z")["z"]?.shape == [300_000])
     }
 
     @Test func duplicateArchiveNamesAreRefusedWhenWriting() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect { try NumPy.saveArchive([("x", Tensor([1])), ("x", Tensor([2]))], to: folder.appendingPathComponent("d.npz")) } throws: {
+        #expect {
+            try NumPy.saveArchive([("x", Tensor([1])), ("x", Tensor([2]))], to: folder.appendingPathComponent("d.npz"))
+        } throws: {
             ($0 as? CortexError)?.description.contains("two arrays are named \"x\"") ?? false
         }
     }

@@ -22,10 +22,12 @@ import Testing
         try Data(safetensorsBytes(headerBytes: Array("{}".utf8), data: [], declaredLength: 100_000_000)).write(to: url)
         let model = try smallDense()
         #expect { try model.loadWeights(from: url) } throws: {
-            ($0 as? CortexError)?.description.contains("header length 100000000 exceeds the read limit of 16777216") ?? false
+            ($0 as? CortexError)?.description.contains("header length 100000000 exceeds the read limit of 16777216")
+                ?? false
         }
         let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }"
-        let npy = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8) + [0, 0, 0, 0]
+        let npy =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8) + [0, 0, 0, 0]
         #expect { try NumPy.decode(npy, source: "a.npy") } throws: {
             ($0 as? CortexError)?.description.contains("larger than the file") ?? false
         }
@@ -73,12 +75,16 @@ import Testing
                 { _ = try NumPy.load(url) }, { _ = try NumPy.loadArchive(url) }, { try model.loadWeights(from: url) },
                 { _ = try model.loadCheckpoint(from: url) }, { _ = try CSV.load(url) },
             ] as [() throws -> Void] {
-                #expect { try read() } throws: { ($0 as? CortexError)?.description.contains("is \(kind), not a regular file") ?? false }
+                #expect { try read() } throws: {
+                    ($0 as? CortexError)?.description.contains("is \(kind), not a regular file") ?? false
+                }
             }
         }
         let link = folder.appendingPathComponent("zero.npy")
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/dev/zero")
-        #expect { try NumPy.load(link) } throws: { ($0 as? CortexError)?.description.contains("a character device") ?? false }
+        #expect { try NumPy.load(link) } throws: {
+            ($0 as? CortexError)?.description.contains("a character device") ?? false
+        }
     }
 
     @Test func filesAboveTheByteLimitAreNotRead() throws {

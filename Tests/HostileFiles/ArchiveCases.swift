@@ -11,7 +11,8 @@ extension HostileCorpus {
         let head = npy(header("(\(count),)"))
         let total = head.count + 4 * count
         let (payload, checksum) = compress(count: total, gzip: false, level: 1) { offset, length in
-            offset == 0 ? head + [UInt8](repeating: 0, count: length - head.count) : [UInt8](repeating: 0, count: length)
+            offset == 0
+                ? head + [UInt8](repeating: 0, count: length - head.count) : [UInt8](repeating: 0, count: length)
         }
         return ZipEntry(name: Array(name.utf8), payload: payload, method: 8, crc: checksum, uncompressed: total)
     }
@@ -160,17 +161,25 @@ extension HostileCorpus {
             c("zip64-huge-offset", .refused("ZIP64 size or offset out of range")) {
                 zip64Tail(record: 1 << 62, count: 1)
             },
-            c("zip64-count-2^40", .refused("declares 1099511627776 entries")) { zip64Tail(record: nil, count: 1 << 40) },
+            c("zip64-count-2^40", .refused("declares 1099511627776 entries")) {
+                zip64Tail(record: nil, count: 1 << 40)
+            },
             c("65537-entries-without-zip64", .accepted("arrays=65537"), large: true) {
                 ZipLayout((0..<65_537).map { .stored("a\($0).npy", validNpy) }).bytes
             },
             c("65535-entries-written-by-cortex", .accepted("arrays=65535"), large: true) {
                 try writtenByCortex((0..<65_535).map { ("a\($0)", Tensor([1, 2])) })
             },
-            c("bomb-above-lowered-limit", .refused("read limit of 1048576"), limits: ReadLimits(maximumBytes: 1 << 20), large: true) {
+            c(
+                "bomb-above-lowered-limit", .refused("read limit of 1048576"),
+                limits: ReadLimits(maximumBytes: 1 << 20), large: true
+            ) {
                 ZipLayout([zeroBomb("a.npy", count: 1 << 19)]).bytes
             },
-            c("bomb-within-lowered-limit", .accepted("arrays=1"), limits: ReadLimits(maximumBytes: 4 << 20), large: true) {
+            c(
+                "bomb-within-lowered-limit", .accepted("arrays=1"), limits: ReadLimits(maximumBytes: 4 << 20),
+                large: true
+            ) {
                 ZipLayout([zeroBomb("a.npy", count: 1 << 19)]).bytes
             },
             c("elements-over-entries", .refused("above the read limit of 4"), limits: ReadLimits(maximumElements: 10)) {

@@ -43,19 +43,36 @@ extension HostileCorpus {
             c("random-state-space", .refused("no valid random_state"), meta("random_state", " 1,2,3,4")),
             c("random-state-empty-word", .refused("no valid random_state"), meta("random_state", "1,,3,4")),
             c("random-state-all-zero", .refused("all-zero random_state"), meta("random_state", "0,0,0,0")),
-            c("optimizer-kind", .refused("holds SGD state but the model is compiled with Adam"), meta("optimizer", "SGD")),
+            c(
+                "optimizer-kind", .refused("holds SGD state but the model is compiled with Adam"),
+                meta("optimizer", "SGD")),
             c("iterations-negative", .refused("no valid optimizer_iterations"), meta("optimizer_iterations", "-5")),
-            c("learning-rate-nan", .refused("no valid optimizer_learning_rate"), meta("optimizer_learning_rate", "nan")),
-            c("learning-rate-negative", .refused("no valid optimizer_learning_rate"), meta("optimizer_learning_rate", "-1")),
+            c(
+                "learning-rate-nan", .refused("no valid optimizer_learning_rate"),
+                meta("optimizer_learning_rate", "nan")),
+            c(
+                "learning-rate-negative", .refused("no valid optimizer_learning_rate"),
+                meta("optimizer_learning_rate", "-1")),
             c("earlier-format", .refused("written by an earlier Cortex"), meta("optimizer_slots", nil)),
             c("slots-3", .refused("keeps 3 Adam state slots per parameter"), meta("optimizer_slots", "3")),
-            c("beta1-differs", .refused("was saved with Adam beta1 0.8"), meta("optimizer_hyperparameters", "beta1=0.8,beta2=0.999")),
-            c("hyperparameters-malformed", .refused("malformed optimizer_hyperparameters"), meta("optimizer_hyperparameters", "beta1")),
-            c("hyperparameters-missing-key", .refused("records Adam hyperparameters"), meta("optimizer_hyperparameters", "beta1=0.9")),
-            c("states-count-differs", .refused("declares Adam state for 7 parameters but holds it for 4"), meta("optimizer_states", "7")),
-            c("one-slot-missing", .refused("has 1 of 2 optimizer slots for dense.kernel"), dropping(["optimizer/dense.kernel/1"])),
-            c("slots-of-one-parameter-missing", .refused("declares Adam state for 4 parameters but holds it for 3"),
-              dropping(["optimizer/dense.kernel/0", "optimizer/dense.kernel/1"])),
+            c(
+                "beta1-differs", .refused("was saved with Adam beta1 0.8"),
+                meta("optimizer_hyperparameters", "beta1=0.8,beta2=0.999")),
+            c(
+                "hyperparameters-malformed", .refused("malformed optimizer_hyperparameters"),
+                meta("optimizer_hyperparameters", "beta1")),
+            c(
+                "hyperparameters-missing-key", .refused("records Adam hyperparameters"),
+                meta("optimizer_hyperparameters", "beta1=0.9")),
+            c(
+                "states-count-differs", .refused("declares Adam state for 7 parameters but holds it for 4"),
+                meta("optimizer_states", "7")),
+            c(
+                "one-slot-missing", .refused("has 1 of 2 optimizer slots for dense.kernel"),
+                dropping(["optimizer/dense.kernel/1"])),
+            c(
+                "slots-of-one-parameter-missing", .refused("declares Adam state for 4 parameters but holds it for 3"),
+                dropping(["optimizer/dense.kernel/0", "optimizer/dense.kernel/1"])),
             c("all-slots-missing", .refused("declares Adam state for 4 parameters but holds it for 0")) {
                 try checkpoint { tensors, _ in tensors.removeAll { $0.0.hasPrefix("optimizer/") } }
             },
@@ -88,10 +105,16 @@ extension HostileCorpus {
                     tensors = tensors.map { $0.0 == "model/dense.bias" ? ($0.0, Tensor(zeros: [4])) : $0 }
                 }
             },
-            c("momentum-into-plain-sgd", .refused("was saved with SGD momentum 0.9, but the model's SGD has momentum 0.0"),
-              model: .sgd) { try checkpoint(.momentum) },
-            c("plain-sgd-into-momentum", .refused("was saved with SGD momentum 0.0, but the model's SGD has momentum 0.9"),
-              model: .momentum) { try checkpoint(.sgd) },
+            c(
+                "momentum-into-plain-sgd",
+                .refused("was saved with SGD momentum 0.9, but the model's SGD has momentum 0.0"),
+                model: .sgd
+            ) { try checkpoint(.momentum) },
+            c(
+                "plain-sgd-into-momentum",
+                .refused("was saved with SGD momentum 0.0, but the model's SGD has momentum 0.9"),
+                model: .momentum
+            ) { try checkpoint(.sgd) },
             c("adam-into-sgd", .refused("holds Adam state but the model is compiled with SGD"), model: .sgd) {
                 try checkpoint(.adam)
             },

@@ -26,8 +26,7 @@ func crc32Of(_ bytes: [UInt8]) -> UInt32 {
 /// Compresses `count` bytes produced in chunks by `chunk(offset, length)`; `gzip` adds the gzip
 /// wrapper, else the stream is raw deflate (as in ZIP entries). Returns the stream and the CRC-32
 /// of the uncompressed bytes.
-func compress(count: Int, gzip: Bool, level: Int32 = 9, chunk: (Int, Int) -> [UInt8]) -> (bytes: [UInt8], crc: UInt32)
-{
+func compress(count: Int, gzip: Bool, level: Int32 = 9, chunk: (Int, Int) -> [UInt8]) -> (bytes: [UInt8], crc: UInt32) {
     var stream = z_stream()
     let windowBits: Int32 = gzip ? 31 : -15
     precondition(

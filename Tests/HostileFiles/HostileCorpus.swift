@@ -19,15 +19,19 @@ public enum HostileCorpus {
         var cases: [HostileCase] = []
         for (reader, file) in files {
             cases.append(HostileCase("fifo", reader, file: file, .fifo, .refused("is a FIFO, not a regular file")))
-            cases.append(HostileCase("dev-zero", reader, file: file, .link("/dev/zero"), .refused("a character device")))
+            cases.append(
+                HostileCase("dev-zero", reader, file: file, .link("/dev/zero"), .refused("a character device")))
             cases.append(HostileCase("directory", reader, file: file, .directory, .refused("is a directory")))
         }
-        cases.append(HostileCase("dev-urandom", .csv, file: "t.csv", .link("/dev/urandom"), .refused("character device")))
+        cases.append(
+            HostileCase("dev-urandom", .csv, file: "t.csv", .link("/dev/urandom"), .refused("character device")))
         cases.append(HostileCase("dev-null", .npy, file: "a.npy", .link("/dev/null"), .refused("character device")))
         cases.append(
-            HostileCase("dev-zero-gz", .idx, file: "train-labels-idx1-ubyte.gz", .link("/dev/zero"), .refused("device")))
+            HostileCase("dev-zero-gz", .idx, file: "train-labels-idx1-ubyte.gz", .link("/dev/zero"), .refused("device"))
+        )
         cases.append(HostileCase("missing", .csv, file: "t.csv", .missing, .refused("no such file")))
-        cases.append(HostileCase("dangling-link", .npy, file: "a.npy", .link("/nonexistent/x"), .refused("no such file")))
+        cases.append(
+            HostileCase("dangling-link", .npy, file: "a.npy", .link("/nonexistent/x"), .refused("no such file")))
         return cases
     }
 }
@@ -61,7 +65,11 @@ extension HostileCorpus {
         switch reader {
         case "idx": seeds += [IDXFiles.images(Array(repeating: 9, count: 3), data: noise(729))]
         case "idx-gz": seeds += [compress(IDXFiles.images([10, 28, 28], data: noise(7840, seed: 3)), gzip: true)]
-        case "csv": seeds.append(Array(("x,y,target\n" + (0..<200).map { "\($0),\(Float($0) / 7),\($0 % 3)" }.joined(separator: "\n")).utf8))
+        case "csv":
+            seeds.append(
+                Array(
+                    ("x,y,target\n" + (0..<200).map { "\($0),\(Float($0) / 7),\($0 % 3)" }.joined(separator: "\n")).utf8
+                ))
         case "npz":
             seeds.append(try writtenByCortex([("a", Tensor(zeros: [4, 5])), ("b", Tensor([1, 2, 3]))]))
             seeds.append(ZipLayout([.deflated("a.npy", validNpy), .stored("b.npy", validNpy)]).bytes)

@@ -8,8 +8,10 @@ extension HostileCorpus {
     }
 
     static func npyCases() -> [HostileCase] {
-        func c(_ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil,
-               _ make: @escaping @Sendable () -> [UInt8]) -> HostileCase {
+        func c(
+            _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil,
+            _ make: @escaping @Sendable () -> [UInt8]
+        ) -> HostileCase {
             HostileCase(name, .npy, file: "a.npy", .bytes(make), expectation, limits: limits)
         }
         let six = f32([0, 1.5, 3, 4.5, 6, 7.5])
@@ -18,7 +20,9 @@ extension HostileCorpus {
             c("empty", .refused("bad magic")) { [] },
             c("magic-only", .refused("bad magic")) { magic },
             c("text", .refused("bad magic")) { Array("not a numpy file at all".utf8) },
-            c("version-0", .refused("unsupported .npy version 0")) { magic + [0, 0, 10, 0] + Array("{}        ".utf8) },
+            c("version-0", .refused("unsupported .npy version 0")) {
+                magic + [0, 0, 10, 0] + Array("{}        ".utf8)
+            },
             c("version-4", .refused("unsupported .npy version 4")) { magic + [4, 0, 0, 0, 0, 0] },
             c("version-255", .refused("unsupported .npy version 255")) { magic + [255, 255, 0, 0, 0, 0] },
             c("v1-length-past-end", .refused("runs past the end")) { npy(header("(2, 3)"), declaredLength: 0xFFFF) },
@@ -48,7 +52,9 @@ extension HostileCorpus {
             c("shape-65-dimensions", .refused("more than 64 dimensions")) {
                 npy(header("(" + Array(repeating: "1", count: 65).joined(separator: ", ") + ")"), data: f32([1]))
             },
-            c("shape-unclosed", .refused("non-integer")) { npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3") },
+            c("shape-unclosed", .refused("non-integer")) {
+                npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3")
+            },
             c("descr-object", .refused("unsupported dtype '|O'")) { npy(header("(2,)", descr: "|O"), data: noise(16)) },
             c("descr-complex", .refused("unsupported dtype")) { npy(header("(2,)", descr: "<c8"), data: noise(16)) },
             c("descr-f3", .refused("unsupported dtype")) { npy(header("(2,)", descr: "<f3"), data: noise(6)) },
@@ -62,7 +68,9 @@ extension HostileCorpus {
             c("key-quote-missing", .refused("malformed header")) { npy("{'descr: '<f4, 'shape': (2,)}") },
             c("unterminated-string", .refused("unterminated string")) { npy("{'descr': '<f4", pad: false) },
             c("descr-not-utf8", .refused("not a short UTF-8 name")) {
-                npy(bytes: Array("{'descr': '".utf8) + [0xFF, 0xFE] + Array("', 'fortran_order': False, 'shape': (2,), }".utf8))
+                npy(
+                    bytes: Array("{'descr': '".utf8) + [0xFF, 0xFE]
+                        + Array("', 'fortran_order': False, 'shape': (2,), }".utf8))
             },
             c("header-nul", .refused("malformed header")) {
                 npy("{'descr': '<f4'\u{0}, 'fortran_order': False, 'shape': (2, 3), }", data: six)
@@ -81,16 +89,24 @@ extension HostileCorpus {
             c("big-endian-fortran", .accepted("shape=[2, 3]")) {
                 npy(header("(2, 3)", descr: ">i2", fortran: "True"), data: noise(12))
             },
-            c("nan-and-inf-values", .accepted("shape=[3]")) { npy(header("(3,)"), data: f32([.nan, .infinity, -.infinity])) },
+            c("nan-and-inf-values", .accepted("shape=[3]")) {
+                npy(header("(3,)"), data: f32([.nan, .infinity, -.infinity]))
+            },
             c("python2-long-shape", .accepted("shape=[2, 3]")) { npy(header("(2L, 3L)"), data: six) },
-            c("elements-above-limit", .refused("above the read limit of 100"), limits: ReadLimits(maximumElements: 100)) {
+            c("elements-above-limit", .refused("above the read limit of 100"), limits: ReadLimits(maximumElements: 100))
+            {
                 npy(header("(101,)", descr: "|u1"), data: noise(101))
             },
-            c("file-above-limit", .refused("above the read limit of 1000 bytes"), limits: ReadLimits(maximumBytes: 1000)) {
+            c(
+                "file-above-limit", .refused("above the read limit of 1000 bytes"),
+                limits: ReadLimits(maximumBytes: 1000)
+            ) {
                 npy(header("(500,)", descr: "<f4"), data: noise(2000))
             },
-            c("header-above-limit", .refused("exceeds the read limit of 64 bytes"),
-              limits: ReadLimits(maximumHeaderBytes: 64)) {
+            c(
+                "header-above-limit", .refused("exceeds the read limit of 64 bytes"),
+                limits: ReadLimits(maximumHeaderBytes: 64)
+            ) {
                 npy(header("(2, 3)") + String(repeating: " ", count: 100), data: six)
             },
         ]

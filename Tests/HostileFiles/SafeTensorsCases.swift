@@ -30,7 +30,8 @@ extension HostileCorpus {
             _ name: String, _ expectation: HostileCase.Expectation, limits: ReadLimits? = nil, large: Bool = false,
             _ make: @escaping @Sendable () throws -> [UInt8]
         ) -> HostileCase {
-            HostileCase(name, .safetensors, file: "w.safetensors", .bytes(make), expectation, limits: limits, large: large)
+            HostileCase(
+                name, .safetensors, file: "w.safetensors", .bytes(make), expectation, limits: limits, large: large)
         }
         let valid = object(probeEntries())
         /// The valid file with one entry's text replaced.
@@ -43,7 +44,9 @@ extension HostileCorpus {
             c("empty", .refused("too short")) { [] },
             c("7-bytes", .refused("too short")) { [1, 0, 0, 0, 0, 0, 0] },
             c("length-2^64-1", .refused("exceeds the read limit")) { le64(.max) + Array(valid.utf8) + probeData },
-            c("length-100-mb", .refused("exceeds the read limit")) { safetensors(valid, data: probeData, declaredLength: 100_000_000) },
+            c("length-100-mb", .refused("exceeds the read limit")) {
+                safetensors(valid, data: probeData, declaredLength: 100_000_000)
+            },
             c("length-past-end", .refused("runs past the end")) { safetensors("{}", declaredLength: 1000) },
             c("header-not-utf8", .refused("not valid UTF-8")) { le64(4) + [0x7B, 0xFF, 0xFE, 0x7D] },
             c("header-not-json", .refused("not well-formed JSON")) { safetensors("nope") },
@@ -51,9 +54,13 @@ extension HostileCorpus {
             c("nesting-100", .refused("nesting deeper than 64")) {
                 safetensors(String(repeating: "[", count: 100) + String(repeating: "]", count: 100))
             },
-            c("duplicate-key", .refused("duplicate key")) { safetensors(object(probeEntries() + [first]), data: probeData) },
+            c("duplicate-key", .refused("duplicate key")) {
+                safetensors(object(probeEntries() + [first]), data: probeData)
+            },
             c("entry-not-object", .refused("is not an object")) { replacing(first, "\"dense.kernel\":[1]") },
-            c("unknown-dtype", .refused("unknown dtype \"F128\"")) { replacing(first, first.replacingOccurrences(of: "F32", with: "F128")) },
+            c("unknown-dtype", .refused("unknown dtype \"F128\"")) {
+                replacing(first, first.replacingOccurrences(of: "F32", with: "F128"))
+            },
             c("no-shape", .refused("has no shape")) { replacing(",\"shape\":[4,3]", "") },
             c("shape-negative", .refused("invalid shape")) { replacing("[4,3]", "[-4,3]") },
             c("shape-fraction", .refused("invalid shape")) { replacing("[4,3]", "[4.5,3]") },
@@ -72,9 +79,12 @@ extension HostileCorpus {
             c("offsets-fraction", .refused("data_offsets outside")) { replacing("[0,48]", "[0.5,48]") },
             c("size-mismatch", .refused("spans 44 bytes")) { replacing("[0,48]", "[4,48]") },
             c("gap", .refused("gap of 4 bytes")) {
-                safetensors(object(probeEntries()).replacingOccurrences(of: "[0,48]", with: "[4,52]")
-                    .replacingOccurrences(of: "[48,60]", with: "[52,64]").replacingOccurrences(of: "[60,84]", with: "[64,88]")
-                    .replacingOccurrences(of: "[84,92]", with: "[88,96]"), data: probeData + [0, 0, 0, 0])
+                safetensors(
+                    object(probeEntries()).replacingOccurrences(of: "[0,48]", with: "[4,52]")
+                        .replacingOccurrences(of: "[48,60]", with: "[52,64]").replacingOccurrences(
+                            of: "[60,84]", with: "[64,88]"
+                        )
+                        .replacingOccurrences(of: "[84,92]", with: "[88,96]"), data: probeData + [0, 0, 0, 0])
             },
             c("overlap", .refused("overlaps the previous tensor")) { replacing("[48,60]", "[36,48]") },
             c("trailing-bytes", .refused("after the last tensor are not described")) {
@@ -93,7 +103,9 @@ extension HostileCorpus {
                 safetensors(object(Array(probeEntries().dropLast())), data: Array(probeData.dropLast(8)))
             },
             c("extra-tensor", .refused("holds extra that")) {
-                safetensors(object(probeEntries() + [entry("extra", shape: "[1]", offsets: "[92,96]")]), data: probeData + f32([1]))
+                safetensors(
+                    object(probeEntries() + [entry("extra", shape: "[1]", offsets: "[92,96]")]),
+                    data: probeData + f32([1]))
             },
             c("wrong-shape", .refused("has shape [3, 4] but")) { replacing("[4,3]", "[3,4]") },
             c("empty-header", .refused("missing dense.kernel")) { safetensors("{}") },
@@ -101,7 +113,9 @@ extension HostileCorpus {
             c("valid-f16", .accepted("tensors=4")) {
                 safetensors(object(probeEntries(dtype: "F16", size: 2)), data: noise(46))
             },
-            c("valid-u8", .accepted("tensors=4")) { safetensors(object(probeEntries(dtype: "U8", size: 1)), data: noise(23)) },
+            c("valid-u8", .accepted("tensors=4")) {
+                safetensors(object(probeEntries(dtype: "U8", size: 1)), data: noise(23))
+            },
             c("nan-weights", .accepted("tensors=4")) {
                 safetensors(valid, data: f32(Array(repeating: .nan, count: 23)))
             },
@@ -138,8 +152,10 @@ extension HostileCorpus {
                 let text = "\"__metadata__\":{\"a\":\"" + String(repeating: "x", count: 15 << 20) + "\"}"
                 return safetensors(object([text] + probeEntries()), data: probeData)
             },
-            c("elements-above-limit", .refused("more than the read limit of 10 elements"),
-              limits: ReadLimits(maximumElements: 10)) { safetensors(valid, data: probeData) },
+            c(
+                "elements-above-limit", .refused("more than the read limit of 10 elements"),
+                limits: ReadLimits(maximumElements: 10)
+            ) { safetensors(valid, data: probeData) },
         ]
     }
 }

@@ -54,7 +54,7 @@ open class Module {
     /// single zero example.
     @discardableResult
     open func build(inputShape: [Int]) throws -> [Int] {
-        try checkLayerNames()
+        try checkLayerNamesOnce()
         let output = withoutGradients { self(Tensor(zeros: [1] + inputShape)) }
         return Array(output.shape.dropFirst())
     }
@@ -134,6 +134,17 @@ open class Module {
             }
         }
         if !hasExplicitName && name.isEmpty { name = type(of: self).baseName }
+    }
+
+    /// Whether ``checkLayerNames()`` has passed; `build` checks until it has (the walk uses
+    /// reflection, too slow for every `predict`), saves check every time.
+    private var layerNamesChecked = false
+
+    /// ``checkLayerNames()`` until it first passes.
+    func checkLayerNamesOnce() throws {
+        guard !layerNamesChecked else { return }
+        try checkLayerNames()
+        layerNamesChecked = true
     }
 
     /// Throws when two layers of this model share a name (files name weights by layer, so

@@ -60,7 +60,7 @@ public final class Sequential: Module {
     /// layers when two share a name.
     @discardableResult
     public override func build(inputShape: [Int]) throws -> [Int] {
-        try checkLayerNames()
+        try checkLayerNamesOnce()
         var shape = inputShape
         for layer in layers { shape = try layer.build(inputShape: shape) }
         return shape
