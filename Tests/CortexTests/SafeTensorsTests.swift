@@ -29,7 +29,8 @@ import Testing
         expectClose(dense.kernel.value, Tensor((0..<12).map { Float($0) / 10 }, shape: [4, 3]))
         #expect(dense.bias!.value.scalars == [0.5, -0.5, 0.25])
         let (tensors, _) = try SafeTensors.decode(
-            try InputFile(fixtures.appendingPathComponent("python_dtypes.safetensors"), limits: .default).readAll(), source: "dtypes")
+            try InputFile(fixtures.appendingPathComponent("python_dtypes.safetensors"), limits: .default).readAll(),
+            source: "dtypes")
         let byName = Dictionary(uniqueKeysWithValues: tensors)
         #expect(byName["f64"]!.scalars == [1.5, -2.25])
         #expect(byName["f16"]!.scalars == [0.5, -3, 65504])
