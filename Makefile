@@ -4,6 +4,7 @@ PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev openmpi-bin libopenmpi-dev
 ARGS ?=
 
 FUZZ_SECONDS ?= 60
+FUZZ_READERS ?= npy npz safetensors checkpoint idx idx-gz csv
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
 .PHONY: deps build test test-distributed interop sanitize bench bench-compare bench-distributed demo fuzz format
@@ -79,13 +80,23 @@ bench-distributed: deps
 demo: deps
 	$(SWIFT) run -c release MNISTDemo $(ARGS)
 
-# libFuzzer over the safetensors, .npy and .npz readers for FUZZ_SECONDS, seeded with the fixtures.
+# libFuzzer with AddressSanitizer over every file reader, FUZZ_SECONDS each, seeded from the
+# hostile-file corpus (Tests/HostileFiles). The harness lowers Cortex.readLimits to 32 MiB and
+# libFuzzer stops at any single allocation above 128 MB (-malloc_limit_mb) or 1 GB resident:
+# an allocation the limits should have prevented is a finding. Each reader's log, final stats
+# (exec/s) and any crashing input are in .build-fuzz/.
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz -c debug --product CortexFuzz $(FUZZ_FLAGS)
-	mkdir -p .build-fuzz/corpus
-	cp Tests/CortexTests/Fixtures/*.safetensors Tests/CortexTests/Fixtures/*.np[yz] .build-fuzz/corpus/
-	.build-fuzz/debug/CortexFuzz .build-fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-		-artifact_prefix=.build-fuzz/ -print_final_stats=1
+	@for reader in $(FUZZ_READERS); do \
+		rm -rf .build-fuzz/seeds/$$reader && mkdir -p .build-fuzz/corpus/$$reader && \
+		.build-fuzz/debug/CortexFuzz --write-seeds .build-fuzz/seeds/$$reader $$reader || exit 1; \
+		echo "== $$reader ($(FUZZ_SECONDS) s)"; \
+		CORTEX_FUZZ_READER=$$reader .build-fuzz/debug/CortexFuzz .build-fuzz/corpus/$$reader .build-fuzz/seeds/$$reader \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=128 \
+			-artifact_prefix=.build-fuzz/$$reader- -print_final_stats=1 > .build-fuzz/$$reader.log 2>&1 \
+			|| { tail -60 .build-fuzz/$$reader.log; echo "fuzz: finding for $$reader, see .build-fuzz/$$reader.log"; exit 1; }; \
+		grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+ +DONE)" .build-fuzz/$$reader.log; \
+	done
 
 # The thread-count stress (training while another thread changes Cortex.threadCount) under
 # AddressSanitizer, for SANITIZE_SECONDS.

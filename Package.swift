@@ -66,11 +66,23 @@ let package = Package(
             dependencies: ["Cortex"],
             path: "Tests/Interop/ONNXExportCheck"
         ),
-        // libFuzzer target for the file readers; built only by `make fuzz` (-sanitize=fuzzer).
+        // libFuzzer target for every file reader; built for fuzzing only by `make fuzz` (-sanitize=fuzzer).
         .executableTarget(
             name: "CortexFuzz",
-            dependencies: ["Cortex"],
+            dependencies: ["Cortex", "HostileFiles"],
             path: "Tests/Fuzz"
+        ),
+        // The hostile-file corpus (a generator, not stored files) and the model it loads into.
+        .target(
+            name: "HostileFiles",
+            dependencies: ["Cortex", "CZlib"],
+            path: "Tests/HostileFiles"
+        ),
+        // Loads one file in a fresh process and reports its peak memory; the corpus test runs it.
+        .executableTarget(
+            name: "ReadProbe",
+            dependencies: ["Cortex", "HostileFiles"],
+            path: "Tests/ReadProbe"
         ),
         // Saves in a loop until killed; the kill test runs it as a child process.
         .executableTarget(
@@ -105,7 +117,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CortexTests",
-            dependencies: ["Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "ThreadCountStress", "LanguageID"],
+            dependencies: [
+                "Cortex", "COpenBLAS", "SaveStress", "BLASCoreProbe", "ThreadCountStress", "LanguageID", "HostileFiles",
+                "ReadProbe",
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -42,5 +42,106 @@ import Testing
             versionsSeen.formUnion(values)
         }
         #expect(!versionsSeen.isEmpty)
+        // Issue 19, item 8: the kills left partial temporaries; the next save removes them.
+        let leftovers = try temporaries(in: folder)
+        #expect(leftovers.allSatisfy { $0.hasPrefix(".model.safetensors.cortex-tmp-") }, "\(leftovers)")
+        try reader.save(to: url)
+        #expect(try temporaries(in: folder).isEmpty)
+    }
+
+    func temporaries(in folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+    }
+
+    /// Issue 19, item 8: a save keeps the destination's permissions, writes through a symbolic
+    /// link to its target, and leaves no temporary file behind.
+    @Test func permissionsAndLinksAreKept() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try smallDense()
+        let url = folder.appendingPathComponent("w.safetensors")
+        try model.save(to: url)
+        for mode in [0o600, 0o640, 0o444] {
+            #expect(chmod(url.path, mode_t(mode)) == 0)
+            try model.save(to: url)
+            #expect(try permissions(url) == mode)
+        }
+        // A new file gets 0666 less the umask, as any newly created file.
+        let mask = umask(0o022)
+        umask(mask)
+        let fresh = folder.appendingPathComponent("fresh.npy")
+        try NumPy.save(Tensor([1]), to: fresh)
+        #expect(try permissions(fresh) == 0o666 & ~Int(mask))
+
+        let targetFolder = folder.appendingPathComponent("real")
+        try FileManager.default.createDirectory(at: targetFolder, withIntermediateDirectories: true)
+        let target = targetFolder.appendingPathComponent("weights.safetensors")
+        try model.save(to: target)
+        #expect(chmod(target.path, 0o600) == 0)
+        let link = folder.appendingPathComponent("link.safetensors")
+        let chain = folder.appendingPathComponent("chain.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real/weights.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: chain.path, withDestinationPath: link.path)
+        let changed = try smallDense(seed: 9)
+        try changed.save(to: chain)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: chain.path) == link.path)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "real/weights.safetensors")
+        #expect(try permissions(target) == 0o600)
+        try model.loadWeights(from: target)
+        #expect(model.parameters.map(\.value.scalars) == changed.parameters.map(\.value.scalars))
+        // A dangling link gets its target created.
+        let dangling = folder.appendingPathComponent("dangling.npy")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: "real/new.npy")
+        try NumPy.save(Tensor([2]), to: dangling)
+        #expect(try NumPy.load(targetFolder.appendingPathComponent("new.npy")).scalars == [2])
+        #expect(try temporaries(in: folder).isEmpty && temporaries(in: targetFolder).isEmpty)
+    }
+
+    /// A destination that is a directory or a FIFO is refused and left alone.
+    @Test func specialDestinationsAreRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("fifo")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        #expect { try NumPy.save(Tensor([1]), to: fifo) } throws: {
+            ($0 as? CortexError)?.description.contains("exists and is not a regular file (a FIFO)") ?? false
+        }
+        #expect { try NumPy.save(Tensor([1]), to: folder) } throws: {
+            ($0 as? CortexError)?.description.contains("(a directory)") ?? false
+        }
+        #expect(try temporaries(in: folder).isEmpty)
+    }
+
+    /// Temporaries of processes that still run, or of other names, are left alone; those of
+    /// ended processes are removed; long names get a shortened, hashed temporary name.
+    @Test func onlyStaleTemporariesOfTheSamePathAreRemoved() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let name = "w.npy"
+        let prefix = AtomicFile.temporaryPrefix(for: name) + AtomicFile.hostTag + "-"
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let stale = prefix + "\(ended.processIdentifier)-1a2b"
+        let live = prefix + "\(getppid())-3c4d"
+        let otherName =
+            AtomicFile.temporaryPrefix(for: "other.npy") + AtomicFile.hostTag + "-\(ended.processIdentifier)-5e6f"
+        let otherHost = AtomicFile.temporaryPrefix(for: name) + "0-\(ended.processIdentifier)-7a8b"
+        for file in [stale, live, otherName, otherHost] {
+            try Data([1, 2, 3]).write(to: folder.appendingPathComponent(file))
+        }
+        try NumPy.save(Tensor([1]), to: folder.appendingPathComponent(name))
+        #expect(try Set(temporaries(in: folder)) == [live, otherName, otherHost])
+        let long = String(repeating: "é", count: 120) + ".npy"
+        #expect(AtomicFile.temporaryPrefix(for: long).utf8.count < 120)
+        try NumPy.save(Tensor([1]), to: folder.appendingPathComponent(long))
+        #expect(try NumPy.load(folder.appendingPathComponent(long)).scalars == [1])
+    }
+
+    private func permissions(_ url: URL) throws -> Int {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { throw CocoaError(.fileReadUnknown) }
+        return Int(info.st_mode & 0o7777)
     }
 }

@@ -29,7 +29,8 @@ import Testing
         expectClose(dense.kernel.value, Tensor((0..<12).map { Float($0) / 10 }, shape: [4, 3]))
         #expect(dense.bias!.value.scalars == [0.5, -0.5, 0.25])
         let (tensors, _) = try SafeTensors.decode(
-            try AtomicFile.read(fixtures.appendingPathComponent("python_dtypes.safetensors")), source: "dtypes")
+            try InputFile(fixtures.appendingPathComponent("python_dtypes.safetensors"), limits: .default).readAll(),
+            source: "dtypes")
         let byName = Dictionary(uniqueKeysWithValues: tensors)
         #expect(byName["f64"]!.scalars == [1.5, -2.25])
         #expect(byName["f16"]!.scalars == [0.5, -3, 65504])
@@ -257,7 +258,7 @@ import Testing
             try FileManager.default.copyItem(at: url, to: committed)
         }
         #expect(try Data(contentsOf: url) == Data(contentsOf: committed))
-        let npy = NumPy.encode(dense.kernel.value)
+        let npy = try NumPy.encode(dense.kernel.value)
         #expect(npy == [UInt8](try Data(contentsOf: fixtures.appendingPathComponent("cortex_kernel.npy"))))
     }
 }

@@ -50,34 +50,54 @@ public enum MNIST {
         throw CortexError(.invalidFile, "\(directory.path): neither \(name) nor \(name).gz exists")
     }
 
-    /// Parses an unsigned-byte IDX file: magic `0x00 0x00 0x08 rank`, big-endian dimensions, data.
+    /// Parses an unsigned-byte IDX file: magic `0x00 0x00 0x08 rank`, big-endian dimensions,
+    /// data. The dimensions are checked against the file (its size when plain, the end of the
+    /// stream when gzipped) and against ``ReadLimits`` before the data is read.
     static func readIDX(_ url: URL, expectedRank: Int) throws -> (dimensions: [Int], bytes: [UInt8]) {
-        let data = try readPossiblyCompressedFile(at: url)
+        let limits = ReadLimits.current
+        let stream = try InputStream(url, limits: limits)
         let file = url.lastPathComponent
-        guard data.count >= 4 else {
-            throw CortexError(.invalidFile, "\(file): \(data.count) bytes is too short for an IDX header")
+        let magic = try stream.read(count: 4)
+        guard magic.count == 4 else {
+            throw CortexError(.invalidFile, "\(file): \(magic.count) bytes is too short for an IDX header")
         }
-        guard data[0] == 0, data[1] == 0, data[2] == 0x08 else {
+        guard magic[0] == 0, magic[1] == 0, magic[2] == 0x08 else {
             throw CortexError(
                 .invalidFile,
-                "\(file): bad magic number \(data[0..<4].map { String(format: "%02x", $0) }.joined()), expected 000008\(String(format: "%02x", expectedRank)) (unsigned-byte IDX)"
+                "\(file): bad magic number \(magic.map { String(format: "%02x", $0) }.joined()), expected 000008\(String(format: "%02x", expectedRank)) (unsigned-byte IDX)"
             )
         }
-        guard Int(data[3]) == expectedRank else {
-            throw CortexError(.invalidFile, "\(file): IDX rank \(data[3]), expected \(expectedRank)")
+        guard Int(magic[3]) == expectedRank else {
+            throw CortexError(.invalidFile, "\(file): IDX rank \(magic[3]), expected \(expectedRank)")
+        }
+        let header = try stream.read(count: 4 * expectedRank)
+        guard header.count == 4 * expectedRank else { throw CortexError(.invalidFile, "\(file): truncated IDX header") }
+        let dimensions = (0..<expectedRank).map { i in
+            (0..<4).reduce(0) { $0 << 8 | Int(header[4 * i + $1]) }
+        }
+        // Each dimension is below 2^32, so the product is checked one factor at a time.
+        var expected = 1
+        for d in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= limits.maximumElements, product <= limits.maximumBytes else {
+                throw CortexError(
+                    .invalidFile,
+                    "\(file): dimensions \(dimensions) exceed the read limit of \(Swift.min(limits.maximumElements, limits.maximumBytes)) values (\(ReadLimits.raiseHint("maximumElements")))"
+                )
+            }
+            expected = product
         }
         let headerSize = 4 + 4 * expectedRank
-        guard data.count >= headerSize else { throw CortexError(.invalidFile, "\(file): truncated IDX header") }
-        let dimensions = (0..<expectedRank).map { i in
-            (0..<4).reduce(0) { $0 << 8 | Int(data[4 + 4 * i + $1]) }
+        func mismatch(_ found: String) -> CortexError {
+            CortexError(
+                .invalidFile, "\(file): dimensions \(dimensions) need \(expected) data bytes but the file has \(found)")
         }
-        let expected = dimensions.reduce(1, *)
-        guard data.count - headerSize == expected else {
-            throw CortexError(
-                .invalidFile,
-                "\(file): dimensions \(dimensions) need \(expected) data bytes but the file has \(data.count - headerSize)"
-            )
+        if !stream.isCompressed && stream.file.size - headerSize != expected {
+            throw mismatch(String(stream.file.size - headerSize))
         }
-        return (dimensions, Array(data[headerSize...]))
+        let bytes = try stream.read(count: expected)
+        guard bytes.count == expected else { throw mismatch(String(bytes.count)) }
+        guard try stream.isAtEnd() else { throw mismatch("more") }
+        return (dimensions, bytes)
     }
 }

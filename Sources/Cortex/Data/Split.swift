@@ -9,8 +9,12 @@ public func trainTestSplit(
             .invalidData, "trainTestSplit: labels has \(y.shape.first ?? 0) rows but inputs has \(x.shape.first ?? 0)")
     }
     let rows = x.shape[0]
+    // Checked before the conversion to Int, which traps on NaN and infinities.
+    guard testFraction > 0, testFraction < 1 else {
+        throw CortexError(.invalidArgument, "trainTestSplit: testFraction must be in (0, 1), got \(testFraction)")
+    }
     let testRows = Int((Float(rows) * testFraction).rounded())
-    guard testFraction > 0, testFraction < 1, testRows > 0, testRows < rows else {
+    guard testRows > 0, testRows < rows else {
         throw CortexError(
             .invalidArgument, "trainTestSplit: testFraction \(testFraction) of \(rows) rows leaves an empty part")
     }

@@ -86,7 +86,13 @@ public enum WordLanguages {
 
     /// Parses `text<TAB>label` lines, keeping each row's line number for later messages.
     static func readTSV(_ url: URL) throws -> [Row] {
-        let bytes = try readPossiblyCompressedFile(at: url)
+        let stream = try InputStream(url, limits: ReadLimits.current)
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try stream.read(count: 1 << 20)
+            if chunk.isEmpty { break }
+            bytes += chunk
+        }
         let file = url.lastPathComponent
         var rows: [Row] = []
         for (offset, rawLine) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)

@@ -95,9 +95,11 @@ open class Module {
     /// Checks that the module accepts per-example input of `inputShape` (no batch axis),
     /// creates any parameters not yet created, and returns the per-example output shape.
     ///
-    /// The default runs the module once on a single zero example.
+    /// The default checks that no two layers share a name, then runs the module once on a
+    /// single zero example.
     @discardableResult
     open func build(inputShape: [Int]) throws -> [Int] {
+        try checkLayerNamesOnce()
         let output = withoutGradients { self(Tensor(zeros: [1] + inputShape)) }
         return Array(output.shape.dropFirst())
     }
@@ -147,28 +149,66 @@ open class Module {
     /// Parameters that optimizers update.
     public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
 
-    /// This module and all below it, depth first in declaration order.
+    /// This module and all below it, depth first in declaration order, each once (a layer
+    /// used twice is one layer).
     func modulesInOrder() -> [Module] {
-        var result: [Module] = [self]
-        for child in children { result += child.modulesInOrder() }
+        var result: [Module] = []
+        var seen = Set<ObjectIdentifier>()
+        func visit(_ module: Module) {
+            guard seen.insert(ObjectIdentifier(module)).inserted else { return }
+            result.append(module)
+            for child in module.children { visit(child) }
+        }
+        visit(self)
         return result
     }
 
     /// Shares this module's generator and training mode with every descendant, and names
-    /// unnamed layers within this model (`dense`, `dense_1`, ...).
+    /// unnamed layers within this model (`dense`, `dense_1`, ...), skipping names given
+    /// explicitly (as Keras makes automatic names unique).
     func adoptDescendants() {
+        let descendants = modulesInOrder().dropFirst()
+        let explicit = Set(descendants.filter(\.hasExplicitName).map(\.name))
         var counts: [String: Int] = [:]
-        for module in modulesInOrder().dropFirst() {
+        for module in descendants {
             module.randomness = randomness
             module.isTraining = isTraining
             if !module.hasExplicitName && module is Layer {
                 let base = type(of: module).baseName
-                let n = counts[base, default: 0]
+                var n = counts[base, default: 0]
+                while explicit.contains(n == 0 ? base : "\(base)_\(n)") { n += 1 }
                 module.name = n == 0 ? base : "\(base)_\(n)"
                 counts[base] = n + 1
             }
         }
         if !hasExplicitName && name.isEmpty { name = type(of: self).baseName }
+    }
+
+    /// Whether ``checkLayerNames()`` has passed; `build` checks until it has (the walk uses
+    /// reflection, too slow for every `predict`), saves check every time.
+    private var layerNamesChecked = false
+
+    /// ``checkLayerNames()`` until it first passes.
+    func checkLayerNamesOnce() throws {
+        guard !layerNamesChecked else { return }
+        try checkLayerNames()
+        layerNamesChecked = true
+    }
+
+    /// Throws when two layers of this model share a name (files name weights by layer, so
+    /// they would collide); Keras refuses such models too. Both layers are named in the error.
+    func checkLayerNames() throws {
+        var first: [String: (index: Int, module: Module)] = [:]
+        for (index, module) in modulesInOrder().dropFirst().enumerated()
+        where module is Layer || !module.ownParameters.isEmpty {
+            if let earlier = first[module.name] {
+                throw CortexError(
+                    .invalidArgument,
+                    "\(name) has two layers named \"\(module.name)\": layer \(earlier.index + 1) (\(type(of: earlier.module))) and layer \(index + 1) (\(type(of: module))); give each a unique name"
+                )
+            }
+            first[module.name] = (index, module)
+        }
     }
 
     /// Calls `body` with each `Module` and `Parameter` held in a stored property, in

@@ -80,9 +80,11 @@ public final class Sequential: Module {
     }()
 
     /// Validates the whole chain for per-example input `inputShape` and creates every layer's
-    /// parameters; throws a ``CortexError`` naming the first layer that does not fit.
+    /// parameters; throws a ``CortexError`` naming the first layer that does not fit, or both
+    /// layers when two share a name.
     @discardableResult
     public override func build(inputShape: [Int]) throws -> [Int] {
+        try checkLayerNamesOnce()
         var shape = inputShape
         for layer in layers { shape = try layer.build(inputShape: shape) }
         return shape

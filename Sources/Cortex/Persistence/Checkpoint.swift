@@ -4,7 +4,13 @@ extension Module {
     /// Saves everything needed to resume training exactly: the weights, the optimizer's state
     /// (its moments and step count), the number of completed epochs and the model's random
     /// generator (which drives shuffling and Dropout). One safetensors file, written atomically:
-    /// tensors `model/<name>` and `optimizer/<name>/<slot>`, the rest in its metadata.
+    /// tensors `model/<name>` and `optimizer/<name>/<slot>`, the rest in its metadata (with the
+    /// optimizer's kind, slots per parameter, how many parameters have state, and the
+    /// hyperparameters that shape that state, so that loading can check all of them).
+    ///
+    /// - Parameters:
+    ///   - url: the destination.
+    ///   - epoch: the number of completed epochs, returned by ``loadCheckpoint(from:)``.
     public func saveCheckpoint(to url: URL, epoch: Int) throws {
         let named = try builtParameters(for: "checkpoint")
         var tensors = named.map { ("model/" + $0.0, $0.1.value) }
@@ -19,31 +25,54 @@ extension Module {
             metadata["optimizer"] = String(describing: type(of: optimizer))
             metadata["optimizer_iterations"] = String(optimizer.iterations)
             metadata["optimizer_learning_rate"] = String(optimizer.learningRate)
+            metadata["optimizer_slots"] = String(optimizer.stateCount)
+            metadata["optimizer_hyperparameters"] = Self.describe(Self.statefulHyperparameters(of: optimizer))
+            var withState = 0
             for (key, parameter) in named {
-                for (slot, state) in (optimizer.state(for: parameter) ?? []).enumerated() {
-                    tensors.append(("optimizer/\(key)/\(slot)", state))
-                }
+                guard let state = optimizer.state(for: parameter) else { continue }
+                withState += 1
+                for (slot, tensor) in state.enumerated() { tensors.append(("optimizer/\(key)/\(slot)", tensor)) }
             }
+            metadata["optimizer_states"] = String(withState)
         }
         try AtomicFile.write(SafeTensors.encode(tensors, metadata: metadata), to: url)
     }
 
     /// Restores a checkpoint written by ``saveCheckpoint(to:epoch:)`` and returns its epoch
-    /// count, to pass to `fit(initialEpoch:)`. Everything is validated before anything changes;
-    /// the model must be compiled with the same kind of optimizer when the checkpoint has one.
+    /// count, to pass to `fit(initialEpoch:)`.
+    ///
+    /// Loading is all or nothing, and exact: the file is read under ``ReadLimits`` and checked
+    /// completely before anything changes, and on any problem a ``CortexError`` says what, and
+    /// the model, its optimizer and its generator are left as they were. The file must hold
+    /// every weight with its shape and nothing else; a checkpoint with optimizer state needs a
+    /// model compiled with the same kind of optimizer, the same number of state slots per
+    /// parameter, and the same hyperparameters that shape the state (SGD's and RMSprop's
+    /// momentum, Adam's betas, RMSprop's rho), and must hold every slot it declares with its
+    /// parameter's shape. A checkpoint without optimizer state loads only into a model not yet
+    /// compiled. An all-zero random state is refused as corrupt.
     @discardableResult
     public func loadCheckpoint(from url: URL) throws -> Int {
         let source = url.path
-        let (tensors, metadata) = try SafeTensors.decode(try AtomicFile.read(url), source: source)
+        let (tensors, metadata) = try SafeTensors.read(url)
         func fail(_ message: String) -> CortexError { CortexError(.invalidFile, "\(source): \(message)") }
         guard metadata["format"] == "cortex-checkpoint" else {
             throw fail("is not a Cortex checkpoint (no format metadata)")
         }
         guard let epoch = metadata["epoch"].flatMap(Int.init), epoch >= 0 else { throw fail("has no valid epoch") }
-        let words = (metadata["random_state"] ?? "").split(separator: ",").compactMap { UInt64($0) }
-        guard words.count == 4 else { throw fail("has no valid random_state") }
+        let words = (metadata["random_state"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+            .map { UInt64($0) }
+        guard words.count == 4, let s0 = words[0], let s1 = words[1], let s2 = words[2], let s3 = words[3] else {
+            throw fail("has no valid random_state")
+        }
+        guard !RandomGenerator.isDegenerate((s0, s1, s2, s3)) else {
+            throw fail("has an all-zero random_state, which no generator can run from (corrupt)")
+        }
+        if let stray = tensors.first(where: { !$0.0.hasPrefix("model/") && !$0.0.hasPrefix("optimizer/") }) {
+            throw fail("holds \(stray.0), neither a model/ nor an optimizer/ tensor")
+        }
         let weights = try matchParameters(tensors, prefix: "model/", source: source)
-        var optimizerStates: [(Parameter, [Tensor])] = []
+        let optimizerTensors = tensors.filter { $0.0.hasPrefix("optimizer/") }
+        var optimizerStates: [ObjectIdentifier: [Tensor]] = [:]
         var iterations = 0
         var learningRate: Float = 0
         if let kind = metadata["optimizer"] {
@@ -57,29 +86,96 @@ extension Module {
             guard let rate = metadata["optimizer_learning_rate"].flatMap(Float.init), rate.isFinite, rate >= 0 else {
                 throw fail("has no valid optimizer_learning_rate")
             }
-            iterations = count
-            learningRate = rate
-            let byName = Dictionary(tensors.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            guard let slots = metadata["optimizer_slots"].flatMap(Int.init),
+                let withState = metadata["optimizer_states"].flatMap(Int.init),
+                let described = metadata["optimizer_hyperparameters"]
+            else {
+                throw fail(
+                    "lacks optimizer_slots, optimizer_states or optimizer_hyperparameters (written by an earlier Cortex?)"
+                )
+            }
+            try Self.compareHyperparameters(
+                described, Self.statefulHyperparameters(of: optimizer), kind: kind, fail: fail)
+            guard slots == optimizer.stateCount else {
+                throw fail(
+                    "keeps \(slots) \(kind) state slots per parameter, the model's \(kind) keeps \(optimizer.stateCount)"
+                )
+            }
+            let byName = Dictionary(optimizerTensors.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            var used = 0
             for (key, parameter) in namedParameters {
-                let slots = (0..<optimizer.stateCount).compactMap { byName["optimizer/\(key)/\($0)"] }
-                guard slots.isEmpty || slots.count == optimizer.stateCount else {
-                    throw fail("has \(slots.count) of \(optimizer.stateCount) optimizer slots for \(key)")
+                let found = (0..<slots).compactMap { byName["optimizer/\(key)/\($0)"] }
+                guard found.isEmpty || found.count == slots else {
+                    throw fail("has \(found.count) of \(slots) optimizer slots for \(key)")
                 }
-                for slot in slots where slot.shape != parameter.shape {
+                for slot in found where slot.shape != parameter.shape {
                     throw fail("optimizer state for \(key) has shape \(slot.shape), expected \(parameter.shape)")
                 }
-                if !slots.isEmpty { optimizerStates.append((parameter, slots)) }
+                if !found.isEmpty && slots > 0 { optimizerStates[ObjectIdentifier(parameter)] = found }
+                used += found.count
+            }
+            guard used == optimizerTensors.count else {
+                let expected = Set(namedParameters.flatMap { key, _ in (0..<slots).map { "optimizer/\(key)/\($0)" } })
+                let stray = optimizerTensors.map(\.0).filter { !expected.contains($0) }.sorted()
+                throw fail(
+                    "holds optimizer tensors the model has no slot for: \(stray.prefix(5).joined(separator: ", "))")
+            }
+            guard slots == 0 || optimizerStates.count == withState else {
+                throw fail(
+                    "declares \(kind) state for \(withState) parameters but holds it for \(optimizerStates.count)")
+            }
+            iterations = count
+            learningRate = rate
+        } else {
+            guard optimizerTensors.isEmpty else { throw fail("holds optimizer tensors but no optimizer metadata") }
+            if let optimizer {
+                throw fail(
+                    "holds no optimizer state but the model is compiled with \(type(of: optimizer)): load it before compiling"
+                )
             }
         }
+        // Everything is checked: from here on nothing can fail.
         for (parameter, value) in weights { parameter.value = value }
-        if let optimizer, metadata["optimizer"] != nil {
-            optimizer.states = [:]
-            for (parameter, slots) in optimizerStates { optimizer.states[ObjectIdentifier(parameter)] = slots }
+        if let optimizer {
+            optimizer.states = optimizerStates
             optimizer.iterations = iterations
             optimizer.learningRate = learningRate  // as ReduceLROnPlateau may have left it
         }
-        randomness.generator.state = (words[0], words[1], words[2], words[3])
+        randomness.generator.state = (s0, s1, s2, s3)
         return epoch
+    }
+
+    /// The hyperparameters that shape an optimizer's state, which a checkpoint must match.
+    private static func statefulHyperparameters(of optimizer: Optimizer) -> [(String, Float)] {
+        switch optimizer {
+        case let sgd as SGD: [("momentum", sgd.momentum)]
+        case let adam as Adam: [("beta1", adam.beta1), ("beta2", adam.beta2)]
+        case let rms as RMSprop: [("rho", rms.rho), ("momentum", rms.momentum)]
+        default: []
+        }
+    }
+
+    private static func describe(_ values: [(String, Float)]) -> String {
+        values.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+    }
+
+    private static func compareHyperparameters(
+        _ described: String, _ current: [(String, Float)], kind: String, fail: (String) -> CortexError
+    ) throws {
+        var stored: [String: Float] = [:]
+        for pair in described.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Float(parts[1]) else {
+                throw fail("has a malformed optimizer_hyperparameters entry \"\(pair)\"")
+            }
+            stored[String(parts[0])] = value
+        }
+        guard Set(stored.keys) == Set(current.map(\.0)) else {
+            throw fail("records \(kind) hyperparameters \(stored.keys.sorted()), expected \(current.map(\.0))")
+        }
+        for (name, value) in current where stored[name]!.bitPattern != value.bitPattern {
+            throw fail("was saved with \(kind) \(name) \(stored[name]!), but the model's \(kind) has \(name) \(value)")
+        }
     }
 }
 

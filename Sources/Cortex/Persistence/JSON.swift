@@ -28,30 +28,39 @@ enum JSONValue: Equatable {
     }
 
     /// Parses UTF-8 bytes holding exactly one JSON value (surrounding whitespace allowed).
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = Parser(bytes: bytes)
+    /// Arrays longer than `maximumArrayLength` are refused, which bounds the memory a header
+    /// of numbers can take.
+    static func parse(_ bytes: ArraySlice<UInt8>, maximumArrayLength: Int = .max) throws -> JSONValue {
+        var parser = Parser(bytes: bytes, maximumArrayLength: maximumArrayLength, index: bytes.startIndex)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == bytes.count else {
-            throw ParseError(description: "trailing bytes at offset \(parser.index)")
+        guard parser.index == bytes.endIndex else {
+            throw ParseError(description: "trailing bytes at offset \(parser.index - bytes.startIndex)")
         }
         return value
     }
 
+    static func parse(_ bytes: [UInt8], maximumArrayLength: Int = .max) throws -> JSONValue {
+        try parse(bytes[...], maximumArrayLength: maximumArrayLength)
+    }
+
     private struct Parser {
-        let bytes: [UInt8]
-        var index = 0
+        let bytes: ArraySlice<UInt8>
+        let maximumArrayLength: Int
+        var index: Int
         static let maximumDepth = 64
 
         mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
         }
 
-        func error(_ message: String) -> ParseError { ParseError(description: "\(message) at offset \(index)") }
+        func error(_ message: String) -> ParseError {
+            ParseError(description: "\(message) at offset \(index - bytes.startIndex)")
+        }
 
         mutating func expect(_ byte: UInt8) throws {
-            guard index < bytes.count, bytes[index] == byte else {
+            guard index < bytes.endIndex, bytes[index] == byte else {
                 throw error("expected '\(Character(Unicode.Scalar(byte)))'")
             }
             index += 1
@@ -59,7 +68,7 @@ enum JSONValue: Equatable {
 
         mutating func value(depth: Int) throws -> JSONValue {
             guard depth < Parser.maximumDepth else { throw error("nesting deeper than \(Parser.maximumDepth)") }
-            guard index < bytes.count else { throw error("unexpected end") }
+            guard index < bytes.endIndex else { throw error("unexpected end") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -78,41 +87,59 @@ enum JSONValue: Equatable {
         mutating func object(depth: Int) throws -> JSONValue {
             try expect(UInt8(ascii: "{"))
             var members: [(String, JSONValue)] = []
-            var seen = Set<String>()
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 return .object(members)
             }
             while true {
                 skipWhitespace()
                 let key = try string()
-                guard seen.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
                 members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated object") }
+                guard index < bytes.endIndex else { throw error("unterminated object") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 try expect(UInt8(ascii: "}"))
+                if let duplicate = Self.firstDuplicate(members) { throw error("duplicate key \"\(duplicate)\"") }
                 return .object(members)
             }
+        }
+
+        /// A key that occurs twice, found without a per-object hash set (which, for a header of
+        /// many small objects, would take more memory than the objects).
+        static func firstDuplicate(_ members: [(String, JSONValue)]) -> String? {
+            if members.count <= 8 {
+                for i in members.indices {
+                    for j in members.indices where j > i && members[i].0 == members[j].0 { return members[i].0 }
+                }
+                return nil
+            }
+            let order = members.indices.sorted { members[$0].0 < members[$1].0 }
+            for k in order.indices.dropFirst() where members[order[k]].0 == members[order[k - 1]].0 {
+                return members[order[k]].0
+            }
+            return nil
         }
 
         mutating func array(depth: Int) throws -> JSONValue {
             try expect(UInt8(ascii: "["))
             var elements: [JSONValue] = []
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 return .array(elements)
             }
             while true {
                 skipWhitespace()
+                guard elements.count < maximumArrayLength else {
+                    throw error("array longer than \(maximumArrayLength) elements")
+                }
                 elements.append(try value(depth: depth + 1))
                 skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated array") }
+                guard index < bytes.endIndex else { throw error("unterminated array") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 try expect(UInt8(ascii: "]"))
                 return .array(elements)
@@ -123,7 +150,7 @@ enum JSONValue: Equatable {
             try expect(UInt8(ascii: "\""))
             var scalars: [UInt8] = []
             while true {
-                guard index < bytes.count else { throw error("unterminated string") }
+                guard index < bytes.endIndex else { throw error("unterminated string") }
                 let byte = bytes[index]
                 index += 1
                 if byte == UInt8(ascii: "\"") { break }
@@ -132,7 +159,7 @@ enum JSONValue: Equatable {
                     scalars.append(byte)
                     continue
                 }
-                guard index < bytes.count else { throw error("unterminated escape") }
+                guard index < bytes.endIndex else { throw error("unterminated escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
@@ -163,7 +190,7 @@ enum JSONValue: Equatable {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard index + 4 <= bytes.count else { throw error("short \\u escape") }
+            guard index + 4 <= bytes.endIndex else { throw error("short \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
                 guard let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else {
@@ -177,7 +204,7 @@ enum JSONValue: Equatable {
 
         mutating func number() throws -> Double {
             let start = index
-            while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+            while index < bytes.endIndex, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
             guard index > start, let text = String(bytes: bytes[start..<index], encoding: .utf8),
                 let value = Double(text),
                 value.isFinite

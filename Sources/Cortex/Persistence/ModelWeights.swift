@@ -10,16 +10,18 @@ extension Module {
     }
 
     /// Loads weights saved by ``save(to:)`` (or by any tool writing safetensors with the same
-    /// names and shapes). The file is validated completely first; on any problem a
-    /// ``CortexError`` names the file and the problem, and the model keeps its weights.
+    /// names and shapes). The file is read under ``ReadLimits`` and validated completely first;
+    /// on any problem a ``CortexError`` names the file and the problem, and the model keeps its
+    /// weights.
     public func loadWeights(from url: URL) throws {
-        let (tensors, _) = try SafeTensors.decode(try AtomicFile.read(url), source: url.path)
+        let (tensors, _) = try SafeTensors.read(url)
         let plan = try matchParameters(tensors, prefix: "", source: url.path)
         for (parameter, value) in plan { parameter.value = value }
     }
 
-    /// The named parameters, or an error when the model has none yet.
+    /// The named parameters, or an error when the model has none yet or two layers share a name.
     func builtParameters(for action: String) throws -> [(String, Parameter)] {
+        try checkLayerNames()
         let named = namedParameters
         guard !named.isEmpty else {
             throw CortexError(
@@ -38,14 +40,17 @@ extension Module {
             tensors.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) },
             uniquingKeysWith: { a, _ in a })
         let expected = Set(named.map(\.0))
+        // Lists in messages stop after ten names: a hostile file may hold a million.
+        func list(_ names: [String]) -> String {
+            names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+        }
         let missing = named.map(\.0).filter { inFile[$0] == nil }
         guard missing.isEmpty else {
-            throw CortexError(.invalidFile, "\(source): missing \(missing.joined(separator: ", ")) that \(name) needs")
+            throw CortexError(.invalidFile, "\(source): missing \(list(missing)) that \(name) needs")
         }
         let unexpected = inFile.keys.filter { !expected.contains($0) }.sorted()
         guard unexpected.isEmpty else {
-            throw CortexError(
-                .invalidFile, "\(source): holds \(unexpected.joined(separator: ", ")) that \(name) does not have")
+            throw CortexError(.invalidFile, "\(source): holds \(list(unexpected)) that \(name) does not have")
         }
         return try named.map { key, parameter in
             let value = inFile[key]!

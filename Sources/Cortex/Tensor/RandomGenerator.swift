@@ -4,9 +4,25 @@
 /// algorithm may change between Swift versions.
 public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     /// The generator's full internal state; restoring it resumes the same sequence.
+    ///
+    /// Any state but all zeros is valid. xoshiro256** never leaves the all-zero state (it would
+    /// return only zeros, and ``nextInt(below:)`` would never return), so assigning it is
+    /// repaired: the generator takes the state of `RandomGenerator(seed: 0)` instead. Readers of
+    /// saved states (``Module/loadCheckpoint(from:)``) refuse an all-zero state as corrupt.
     public var state: (UInt64, UInt64, UInt64, UInt64) {
         get { (s0, s1, s2, s3) }
-        set { (s0, s1, s2, s3) = newValue }
+        set {
+            if Self.isDegenerate(newValue) {
+                self = RandomGenerator(seed: 0)
+            } else {
+                (s0, s1, s2, s3) = newValue
+            }
+        }
+    }
+
+    /// Whether `state` is the all-zero state, the one state the generator cannot run from.
+    static func isDegenerate(_ state: (UInt64, UInt64, UInt64, UInt64)) -> Bool {
+        state.0 | state.1 | state.2 | state.3 == 0
     }
     private var s0, s1, s2, s3: UInt64
 
@@ -21,6 +37,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
+        // SplitMix64's outputs for distinct inputs are distinct, so at most one word is zero.
         s0 = splitMix()
         s1 = splitMix()
         s2 = splitMix()

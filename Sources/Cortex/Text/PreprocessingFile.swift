@@ -24,7 +24,7 @@ enum PreprocessingFile {
     /// Reads a `T` from `url`, checking that the file says it holds `format` at a version up to
     /// `version`; every failure is a ``CortexError`` naming the file.
     static func read<T: Decodable>(_ type: T.Type, format: String, version: Int, from url: URL) throws -> T {
-        let bytes = try AtomicFile.read(url)
+        let bytes = try InputFile(url, limits: ReadLimits.current).readAll()
         let file = url.lastPathComponent
         let decoder = JSONDecoder()
         let header: Header

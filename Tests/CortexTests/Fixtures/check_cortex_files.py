@@ -19,4 +19,8 @@ assert np.array_equal(tensors["dense.bias"], np.array([0.5, -0.5, 2], dtype=np.f
 with safe_open(str(here / "cortex_dense.safetensors"), "np") as f:
     assert f.metadata() == {"format": "cortex", "model": "sequential"}, f.metadata()
 assert np.array_equal(np.load(here / "cortex_kernel.npy"), kernel)
-print("Cortex-written safetensors and .npy files load in Python with the expected values")
+with np.load(here / "cortex_zip64.npz") as archive:  # ZIP64 records on every field, as Cortex writes past 65,535 arrays
+    assert sorted(archive.files) == ["labels", "matrix"], archive.files
+    assert np.array_equal(archive["matrix"], np.array([[0, 1.5, 3], [4.5, 6, 7.5]], dtype=np.float32))
+    assert archive["labels"].dtype == np.int64 and archive["labels"].tolist() == [3, 1, 4]
+print("Cortex-written safetensors, .npy and ZIP64 .npz files load in Python with the expected values")
