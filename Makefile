@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_READERS ?= npy npz safetensors checkpoint idx idx-gz csv
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCORTEX_FUZZ -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 
-.PHONY: deps build test test-distributed interop sanitize bench bench-compare bench-distributed demo fuzz format
+.PHONY: deps build test test-distributed interop sanitize docs bench bench-compare bench-distributed demo fuzz format
 
 # Installs the Debian packages that COpenBLAS, CZlib and CMPI link against, only when missing.
 deps:
@@ -104,6 +104,16 @@ SANITIZE_SECONDS ?= 10
 sanitize: deps
 	$(SWIFT) build --scratch-path .build-asan -c debug --product ThreadCountStress -Xswiftc -sanitize=address
 	.build-asan/debug/ThreadCountStress $(SANITIZE_SECONDS)
+
+# The DocC site of the Cortex module as a static site in DOCS_DIR, after checking that every
+# public declaration has a doc comment; warnings (broken links) fail the build.
+DOCS_DIR ?= .build/docs
+docs: deps
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public >/dev/null
+	python3 Tests/Docs/check_doc_coverage.py "$$($(SWIFT) build --show-bin-path)/../symbolgraph" Cortex CortexDistributed
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_DIR) generate-documentation --target Cortex \
+		--disable-indexing --transform-for-static-hosting --hosting-base-path Cortex --output-path $(DOCS_DIR) \
+		--warnings-as-errors
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks Examples

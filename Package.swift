@@ -8,6 +8,10 @@ let package = Package(
         // Data-parallel training on Open MPI; the core library keeps no MPI dependency.
         .library(name: "CortexDistributed", targets: ["CortexDistributed"]),
     ],
+    dependencies: [
+        // `make docs` builds the DocC site with it; no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
+    ],
     targets: [
         // CBLAS and LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
         .systemLibrary(
