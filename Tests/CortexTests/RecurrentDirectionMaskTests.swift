@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Cortex
@@ -313,6 +314,19 @@ func compareOutputsAndGradients(
         #expect(LSTM(units: 2, goBackwards: true).goBackwards)
         #expect(!GRU(units: 2).goBackwards)
         #expect(SimpleRNN(units: 2, activation: .relu, goBackwards: true).goBackwards)
+    }
+
+    /// ONNX's reverse direction orders its outputs otherwise: export refuses such a layer
+    /// rather than writing a model that computes something else.
+    @Test func onnxExportRefusesGoBackwards() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = Sequential(seed: 1) { GRU(units: 3, goBackwards: true) }
+        try model.build(inputShape: [4, 2])
+        #expect(throws: CortexError.self) { try model.exportONNX(to: folder.appendingPathComponent("m.onnx")) }
+        let forwards = Sequential(seed: 1) { GRU(units: 3) }
+        try forwards.build(inputShape: [4, 2])
+        try forwards.exportONNX(to: folder.appendingPathComponent("n.onnx"))
     }
 }
 
