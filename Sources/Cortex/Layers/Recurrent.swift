@@ -104,7 +104,8 @@ public final class SimpleRNN: RecurrentLayer {
     }
 }
 
-/// Long short-term memory, Keras's gate order i, f, c, o (see ``lstm(_:kernel:recurrentKernel:bias:returnSequences:goBackwards:mask:)``).
+/// Long short-term memory, Keras's gate order i, f, c, o
+/// (see ``lstm(_:kernel:recurrentKernel:bias:returnSequences:goBackwards:mask:)``).
 ///
 /// Kernel `[features, 4 * units]` (Glorot-uniform), recurrent kernel `[units, 4 * units]`
 /// (orthogonal), bias `[4 * units]`: zeros except ones for the forget gate (Keras's `unit_forget_bias`).

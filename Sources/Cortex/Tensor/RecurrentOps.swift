@@ -43,7 +43,7 @@ public func simpleRNN(
 ///   - bias: `[4 * units]`.
 ///   - returnSequences: return every step's state `[batch, time, units]`, else the last `[batch, units]`.
 ///   - goBackwards: process each sequence from its last step to its first; the returned sequence
-///     is in processing order (see ``simpleRNN(_:kernel:recurrentKernel:bias:activation:returnSequences:goBackwards:mask:)``).
+///     is in processing order, as for ``simpleRNN(_:kernel:recurrentKernel:bias:activation:returnSequences:goBackwards:mask:)``.
 ///   - mask: `[batch, time]`, 0 where a step is skipped: its states `h` and `c` are the previous
 ///     step's, and no gradient passes through its computation.
 public func lstm(
@@ -71,7 +71,7 @@ public func lstm(
 ///   - bias: `[2, 3 * units]`: the input bias, then the recurrent bias.
 ///   - returnSequences: return every step's state `[batch, time, units]`, else the last `[batch, units]`.
 ///   - goBackwards: process each sequence from its last step to its first; the returned sequence
-///     is in processing order (see ``simpleRNN(_:kernel:recurrentKernel:bias:activation:returnSequences:goBackwards:mask:)``).
+///     is in processing order, as for ``simpleRNN(_:kernel:recurrentKernel:bias:activation:returnSequences:goBackwards:mask:)``.
 ///   - mask: `[batch, time]`, 0 where a step is skipped: its state is the previous step's, and no
 ///     gradient passes through its computation.
 public func gru(
@@ -110,7 +110,8 @@ func recurrent<Cell: RecurrentCell>(
     check(
         units > 0 && kernel.shape == [features, width] && recurrentKernel.shape == [units, width]
             && bias.shape == biasShape,
-        "\(op): kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit input \(x.shape) (expected [\(features), \(width)], [\(units), \(width)], \(biasShape))"
+        "\(op): kernel \(kernel.shape), recurrent kernel \(recurrentKernel.shape), bias \(bias.shape) do not fit "
+            + "input \(x.shape) (expected [\(features), \(width)], [\(units), \(width)], \(biasShape))"
     )
     if let mask { check(mask.shape == [batch, time], "\(op): mask \(mask.shape) must be [\(batch), \(time)]") }
     let recurrence = Recurrence(
