@@ -69,48 +69,22 @@ enum RecurrentKind: CaseIterable, CustomTestStringConvertible, Sendable {
         return layer
     }
 
-    /// A step-by-step reference from differentiable primitives, independent of `Recurrence`:
-    /// steps in processing order, and a masked step blended as Keras's backends do,
-    /// `state = m * new + (1 - m) * state` with `m` the step's `[batch, 1]` mask column.
+    /// The step-by-step reference of `RecurrentTests`, independent of `Recurrence`.
     func reference(
         _ p: [Tensor], returnSequences: Bool, goBackwards: Bool = false, mask: Tensor? = nil,
         zeroOutputForMask: Bool = false
     ) -> Tensor {
         let (x, w, u, b) = (p[0], p[1], p[2], p[3])
-        let (batch, time, units) = (x.shape[0], x.shape[1], u.shape[0])
-        var h = Tensor(zeros: [batch, units]), c = h
-        var outputs: [Tensor] = []
-        for step in 0..<time {
-            let t = goBackwards ? time - 1 - step : step
-            let xt = Reference.step(x, t)
-            var newH: Tensor, newC = c
+        return Reference.run(
+            x, units: u.shape[0], returnSequences: returnSequences, goBackwards: goBackwards, mask: mask,
+            zeroOutputForMask: zeroOutputForMask
+        ) { xt, h, c in
             switch self {
-            case .simpleRNN:
-                newH = tanh(matmul(xt, w) + matmul(h, u) + b)
-            case .lstm:
-                let z = matmul(xt, w) + matmul(h, u) + b
-                let i = sigmoid(Reference.gate(z, 0, units)), f = sigmoid(Reference.gate(z, 1, units))
-                let g = tanh(Reference.gate(z, 2, units)), o = sigmoid(Reference.gate(z, 3, units))
-                newC = f * c + i * g
-                newH = o * tanh(newC)
-            case .gru:
-                let xz = matmul(xt, w) + b[0], rz = matmul(h, u) + b[1]
-                let z = sigmoid(Reference.gate(xz, 0, units) + Reference.gate(rz, 0, units))
-                let r = sigmoid(Reference.gate(xz, 1, units) + Reference.gate(rz, 1, units))
-                let candidate = tanh(Reference.gate(xz, 2, units) + r * Reference.gate(rz, 2, units))
-                newH = z * h + (1 - z) * candidate
-            }
-            if let mask {
-                let m = mask.slice(t..<(t + 1), alongAxis: 1)
-                h = m * newH + (1 - m) * h
-                c = m * newC + (1 - m) * c
-                outputs.append(zeroOutputForMask ? m * h : h)
-            } else {
-                (h, c) = (newH, newC)
-                outputs.append(h)
+            case .simpleRNN: (Reference.simpleRNNStep(xt, h, w, u, b), c)
+            case .lstm: Reference.lstmStep(xt, h, c, w, u, b)
+            case .gru: (Reference.gruStep(xt, h, w, u, b), c)
             }
         }
-        return returnSequences ? Tensor.concatenating(outputs.map { $0.expandingShape(at: 1) }, alongAxis: 1) : h
     }
 }
 
@@ -157,8 +131,8 @@ func compareOutputsAndGradients(
         }
     }
 
-    /// The reference itself agrees with the step-by-step references of `RecurrentTests` when
-    /// nothing is masked, so that the masked comparisons below rest on it.
+    /// The reference's masked blending with every step kept is the fused op without a mask, so
+    /// that the masked comparisons below rest on it.
     @Test(arguments: RecurrentKind.allCases)
     func unmaskedReferenceIsTheFusedOp(kind: RecurrentKind) {
         let inputs = kind.inputs(batch: 2, time: 4, features: 3, units: 5, seed: 30)
