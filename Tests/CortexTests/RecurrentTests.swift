@@ -5,7 +5,8 @@ import Testing
 /// Step-by-step references written with the differentiable primitives, independent of the
 /// fused recurrent ops.
 enum Reference {
-    static func step(_ x: Tensor, _ t: Int) -> Tensor {
+    /// Step `t` of `x` `[batch, time, features]` as `[batch, features]`.
+    static func input(_ x: Tensor, at t: Int) -> Tensor {
         x.slice(t..<(t + 1), alongAxis: 1).reshaped([x.shape[0], x.shape[2]])
     }
 
@@ -54,7 +55,7 @@ enum Reference {
         var outputs: [Tensor] = []
         for s in 0..<time {
             let t = goBackwards ? time - 1 - s : s
-            let (newH, newC) = step(self.step(x, t), h, c)
+            let (newH, newC) = step(input(x, at: t), h, c)
             if let mask {
                 let m = mask.slice(t..<(t + 1), alongAxis: 1)
                 h = m * newH + (1 - m) * h
