@@ -52,7 +52,7 @@ struct RecurrentGradients {
 /// steps.
 ///
 /// `goBackwards` processes each sequence from its last step to its first, as Keras does; the
-/// op's result is then in processing order (see `outputStep`). A masked step (mask 0 for that
+/// op's result is then in processing order. A masked step (mask 0 for that
 /// example and step) copies the previous state and stash forward, its output is the previous
 /// output (or zeros with `zeroOutputForMask`, what Keras's Bidirectional asks for), and in the
 /// backward pass its state gradient passes straight to the step before while its own gates get
@@ -80,13 +80,10 @@ struct Recurrence<Cell: RecurrentCell> {
     var units: Int { cell.units }
     var width: Int { cell.width }
 
-    /// The input position processed at step `step` (0 is the first processed).
+    /// The input position processed at step `step` (0 is the first processed). The map is its
+    /// own inverse: `position(ofStep: t)` is also the step that processes position `t`.
     @inline(__always)
     func position(ofStep step: Int) -> Int { goBackwards ? time - 1 - step : step }
-
-    /// The output's step index of input position `t`: the op's result is in processing order.
-    @inline(__always)
-    func outputStep(ofPosition t: Int) -> Int { goBackwards ? time - 1 - t : t }
 
     /// The position processed just before position `t` (for every step but the first).
     @inline(__always)
@@ -167,7 +164,8 @@ struct Recurrence<Cell: RecurrentCell> {
         }
         for b in 0..<batch {
             for t in 0..<time {
-                let row = b * time + t, destination = out + (b * time + outputStep(ofPosition: t)) * units
+                // The result is in processing order: position t goes to the step that processed it.
+                let row = b * time + t, destination = out + (b * time + position(ofStep: t)) * units
                 if zeroOutputForMask && isMasked(io, row) {
                     destination.initialize(repeating: 0, count: units)
                 } else {
