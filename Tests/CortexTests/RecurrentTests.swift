@@ -5,7 +5,8 @@ import Testing
 /// Step-by-step references written with the differentiable primitives, independent of the
 /// fused recurrent ops.
 enum Reference {
-    static func step(_ x: Tensor, _ t: Int) -> Tensor {
+    /// Step `t` of `x` `[batch, time, features]` as `[batch, features]`.
+    static func input(_ x: Tensor, at t: Int) -> Tensor {
         x.slice(t..<(t + 1), alongAxis: 1).reshaped([x.shape[0], x.shape[2]])
     }
 
@@ -13,49 +14,71 @@ enum Reference {
         z.slice((index * units)..<((index + 1) * units), alongAxis: 1)
     }
 
-    static func finish(_ states: [Tensor], _ returnSequences: Bool) -> Tensor {
-        returnSequences ? Tensor.concatenating(states.map { $0.expandingShape(at: 1) }, alongAxis: 1) : states.last!
+    /// One SimpleRNN (tanh) step: the new state.
+    static func simpleRNNStep(_ xt: Tensor, _ h: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor) -> Tensor {
+        tanh(matmul(xt, w) + matmul(h, u) + b)
+    }
+
+    /// One LSTM step: the new state and cell state.
+    static func lstmStep(
+        _ xt: Tensor, _ h: Tensor, _ c: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor
+    ) -> (Tensor, Tensor) {
+        let units = u.shape[0]
+        let z = matmul(xt, w) + matmul(h, u) + b
+        let i = sigmoid(gate(z, 0, units)), f = sigmoid(gate(z, 1, units))
+        let g = tanh(gate(z, 2, units)), o = sigmoid(gate(z, 3, units))
+        let newC = f * c + i * g
+        return (o * tanh(newC), newC)
+    }
+
+    /// One GRU step (`reset_after`): the new state.
+    static func gruStep(_ xt: Tensor, _ h: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor) -> Tensor {
+        let units = u.shape[0]
+        let xz = matmul(xt, w) + b[0]
+        let rz = matmul(h, u) + b[1]
+        let z = sigmoid(gate(xz, 0, units) + gate(rz, 0, units))
+        let r = sigmoid(gate(xz, 1, units) + gate(rz, 1, units))
+        let candidate = tanh(gate(xz, 2, units) + r * gate(rz, 2, units))
+        return z * h + (1 - z) * candidate
+    }
+
+    /// The loop over time around `step` (input, state, cell state -> state, cell state), in
+    /// processing order. A masked step is blended as Keras's backends do,
+    /// `state = m * new + (1 - m) * state` with `m` the step's `[batch, 1]` mask column, and
+    /// outputs `m * state` with `zeroOutputForMask`.
+    static func run(
+        _ x: Tensor, units: Int, returnSequences: Bool, goBackwards: Bool = false, mask: Tensor? = nil,
+        zeroOutputForMask: Bool = false, _ step: (Tensor, Tensor, Tensor) -> (Tensor, Tensor)
+    ) -> Tensor {
+        let time = x.shape[1]
+        var h = Tensor(zeros: [x.shape[0], units]), c = h
+        var outputs: [Tensor] = []
+        for s in 0..<time {
+            let t = goBackwards ? time - 1 - s : s
+            let (newH, newC) = step(input(x, at: t), h, c)
+            if let mask {
+                let m = mask.slice(t..<(t + 1), alongAxis: 1)
+                h = m * newH + (1 - m) * h
+                c = m * newC + (1 - m) * c
+                outputs.append(zeroOutputForMask ? m * h : h)
+            } else {
+                (h, c) = (newH, newC)
+                outputs.append(h)
+            }
+        }
+        return returnSequences ? Tensor.concatenating(outputs.map { $0.expandingShape(at: 1) }, alongAxis: 1) : h
     }
 
     static func simpleRNN(_ x: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor, returnSequences: Bool) -> Tensor {
-        var h = Tensor(zeros: [x.shape[0], u.shape[0]])
-        var states: [Tensor] = []
-        for t in 0..<x.shape[1] {
-            h = tanh(matmul(step(x, t), w) + matmul(h, u) + b)
-            states.append(h)
-        }
-        return finish(states, returnSequences)
+        run(x, units: u.shape[0], returnSequences: returnSequences) { xt, h, c in (simpleRNNStep(xt, h, w, u, b), c) }
     }
 
     static func lstm(_ x: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor, returnSequences: Bool) -> Tensor {
-        let units = u.shape[0]
-        var h = Tensor(zeros: [x.shape[0], units]), c = h
-        var states: [Tensor] = []
-        for t in 0..<x.shape[1] {
-            let z = matmul(step(x, t), w) + matmul(h, u) + b
-            let i = sigmoid(gate(z, 0, units)), f = sigmoid(gate(z, 1, units))
-            let g = tanh(gate(z, 2, units)), o = sigmoid(gate(z, 3, units))
-            c = f * c + i * g
-            h = o * tanh(c)
-            states.append(h)
-        }
-        return finish(states, returnSequences)
+        run(x, units: u.shape[0], returnSequences: returnSequences) { xt, h, c in lstmStep(xt, h, c, w, u, b) }
     }
 
     static func gru(_ x: Tensor, _ w: Tensor, _ u: Tensor, _ b: Tensor, returnSequences: Bool) -> Tensor {
-        let units = u.shape[0]
-        var h = Tensor(zeros: [x.shape[0], units])
-        var states: [Tensor] = []
-        for t in 0..<x.shape[1] {
-            let xz = matmul(step(x, t), w) + b[0]
-            let rz = matmul(h, u) + b[1]
-            let z = sigmoid(gate(xz, 0, units) + gate(rz, 0, units))
-            let r = sigmoid(gate(xz, 1, units) + gate(rz, 1, units))
-            let candidate = tanh(gate(xz, 2, units) + r * gate(rz, 2, units))
-            h = z * h + (1 - z) * candidate
-            states.append(h)
-        }
-        return finish(states, returnSequences)
+        run(x, units: u.shape[0], returnSequences: returnSequences) { xt, h, c in (gruStep(xt, h, w, u, b), c) }
     }
 }
 

@@ -15,6 +15,11 @@ extension RecurrentLayer {
         _ op: String, _ input: ONNXValue, gateOrder: [Int], inputBias: [Float], recurrentBias: [Float],
         attributes: [ONNX.AttributeProto], into graph: inout ONNXGraphBuilder
     ) throws -> ONNXValue {
+        // ONNX's reverse direction keeps outputs at their input positions, Keras's go_backwards
+        // returns them in processing order: refused until the export reverses them.
+        guard !goBackwards else {
+            throw CortexError(.invalidArgument, "\(name): goBackwards recurrent layers cannot be exported to ONNX yet")
+        }
         let x = graph.arrange(input, ONNXValue.timeMajor(rank: 3), scope: name)
         let (time, features, width) = (input.shape[0], input.shape[1], gateCount * units)
         let w = graph.addInitializer(
