@@ -27,7 +27,7 @@ enum GradientCheck {
         var atol = 2e-3
         /// Inputs with more elements are checked on this many random coordinates plus two random
         /// directional derivatives that involve every element.
-        var maxCoordinates = 384
+        var maxCoordinates = 1024
         /// The step of the directional derivatives, which move every element at once: smaller
         /// than `step` for ops with kinks, so that the sum of the moves stays clear of them.
         var directionalStep: Float? = nil
@@ -37,7 +37,7 @@ enum GradientCheck {
 
         init(
             step: Float = 1.0 / 128, order: Int = 4, rtol: Double = 2e-3, atol: Double = 2e-3,
-            maxCoordinates: Int = 384, directionalStep: Float? = nil, seed: UInt64 = 0x5EED_0F_0B_1EC7
+            maxCoordinates: Int = 1024, directionalStep: Float? = nil, seed: UInt64 = 0x5EED_0F_0B_1EC7
         ) {
             (self.step, self.order, self.rtol, self.atol) = (step, order, rtol, atol)
             (self.maxCoordinates, self.directionalStep, self.seed) = (maxCoordinates, directionalStep, seed)
