@@ -86,4 +86,12 @@ import Testing
         }
         #expect(Swift.abs(Double(Loss.categoricalCrossentropy()(p, targets).scalar) - expected / 3) < 1e-5)
     }
+
+    /// Regression: on logits, binary cross-entropy gave targets that depend on parameters (soft
+    /// targets from another model) no gradient. d/dt mean(max(z, 0) - z t + log(1 + e^-|z|)) = -z / n.
+    @Test func binaryCrossentropyOnLogitsDifferentiatesTargets() {
+        let z = Tensor([2, -1, 0.5, 3], shape: [4, 1]), t = Parameter(Tensor([0.2, 0.9, 0.5, 1]))
+        Loss.binaryCrossentropy(fromLogits: true)(z, t.tensor).backward()
+        #expect(t.grad?.scalars == [-0.5, 0.25, -0.125, -0.75])
+    }
 }

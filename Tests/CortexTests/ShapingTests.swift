@@ -23,4 +23,13 @@ import Testing
         #expect(a.expandingShape(at: 0).squeezingShape().shape == [2, 3])
         #expect(a.gatheringRows([1, 0, 1]).scalars == [4, 5, 6, 1, 2, 3, 4, 5, 6])
     }
+
+    /// Regression: `gatheringRows` returned an untracked tensor, so gradients through it were
+    /// silently dropped.
+    @Test func gatheringRowsPassesGradientsBack() {
+        let p = Parameter(Tensor([1, 2, 3, 4, 5, 6], shape: [3, 2]))
+        let weights = Tensor([1, 10, 100, 1000, 5, 50], shape: [3, 2])
+        (p.tensor.gatheringRows([2, 0, 2]) * weights).sum().backward()
+        #expect(p.grad?.scalars == [100, 1000, 0, 0, 6, 60])
+    }
 }

@@ -6,10 +6,21 @@
 /// `extension OpTable { static let arithmetic: [OpInfo] = [...] }`); a new family is one new
 /// file and one more term in ``all``.
 enum OpTable {
-    /// Every entry.
-    static let all: [OpInfo] =
-        arithmetic + reductions + shaping + linearAlgebra + activations + convolution + pooling + normalization
-        + embeddingLookup + recurrent + crossEntropy + losses
+    /// Every entry: one line per family.
+    static let all: [OpInfo] = [
+        arithmetic,
+        reductions,
+        shaping,
+        linearAlgebra,
+        activations,
+        convolution,
+        pooling,
+        normalization,
+        embeddingLookup,
+        recurrent,
+        crossEntropy,
+        losses,
+    ].flatMap { $0 }
 
     /// Every sample of every entry, the arguments of the generic tests.
     static let samples: [OpSample] = all.flatMap(\.samples)
