@@ -1,92 +1,70 @@
 @testable import Cortex
 
 /// `Losses/`: every loss, per example (the `LossFunction`) and reduced by `Loss` (mean and
-/// sum), on probabilities and on logits, and the fused forms `fit` uses through
-/// `Loss.loss(logits:_:)`. Targets are differentiated where the loss is built from
-/// differentiable ops (class indices never are).
+/// sum); the cross-entropies on probabilities, on logits (`fromLogits: true`), and in the fused
+/// form `fit` uses on the logits of a model ending in softmax or sigmoid (`Loss.loss(logits:_:)`).
+/// Targets are differentiated where the loss is built from differentiable ops (class indices
+/// never are).
 extension OpTable {
     static let losses: [OpInfo] = [
         OpInfo("MeanSquaredError", regressionSamples(MeanSquaredError())),
         OpInfo("MeanAbsoluteError", regressionSamples(MeanAbsoluteError())),
         OpInfo(
             "BinaryCrossentropy",
-            lossSamples(
-                BinaryCrossentropy(), predictions: .uniform(0.05...0.95),
+            crossEntropySamples(
+                BinaryCrossentropy.init(fromLogits:), probabilities: .uniform(0.05...0.95),
                 targets: [
                     ([4, 1], binaryTargets([4])), ([4, 2], binaryTargets([4, 2])),
                     ([3, 2, 2], uniform([3, 2, 2], 0...1, seed: 4)),
-                ])
-                + lossSamples(
-                    BinaryCrossentropy(fromLogits: true), predictions: .uniform(-4...4),
-                    targets: [
-                        ([4, 1], binaryTargets([4])), ([4, 2], binaryTargets([4, 2])),
-                        ([3, 2, 2], uniform([3, 2, 2], 0...1, seed: 4)),
-                    ])
-        ),
+                ])),
         OpInfo(
             "CategoricalCrossentropy",
-            lossSamples(
-                CategoricalCrossentropy(), predictions: .uniform(0.1...1),
+            crossEntropySamples(
+                CategoricalCrossentropy.init(fromLogits:), probabilities: .uniform(0.1...1),
                 targets: [
                     ([4, 3], oneHot([0, 2, 1, 2], 3)), ([3, 4], uniform([3, 4], 0...1, seed: 5)),
                     ([2, 2, 3], oneHot([0, 1, 2, 2], 3).reshaped([2, 2, 3])),
-                ])
-                + lossSamples(
-                    CategoricalCrossentropy(fromLogits: true), predictions: .uniform(-3...3),
-                    targets: [
-                        ([4, 3], oneHot([0, 2, 1, 2], 3)), ([3, 4], uniform([3, 4], 0...1, seed: 5)),
-                        ([2, 2, 3], oneHot([0, 1, 2, 2], 3).reshaped([2, 2, 3])),
-                    ])),
+                ])),
         OpInfo(
             "SparseCategoricalCrossentropy",
-            lossSamples(
-                SparseCategoricalCrossentropy(), predictions: .uniform(0.05...0.95),
+            crossEntropySamples(
+                SparseCategoricalCrossentropy.init(fromLogits:), probabilities: .uniform(0.05...0.95),
                 targets: [([4, 5], Tensor([0, 4, 2, 2])), ([2, 3, 4], Tensor([3, 0, 1, 1, 2, 3], shape: [2, 3]))],
-                differentiableTargets: false)
-                + lossSamples(
-                    SparseCategoricalCrossentropy(fromLogits: true), predictions: .uniform(-3...3),
-                    targets: [
-                        ([4, 5], Tensor([0, 4, 2, 2])), ([2, 3, 4], Tensor([3, 0, 1, 1, 2, 3], shape: [2, 3])),
-                    ],
-                    differentiableTargets: false)),
-        OpInfo(
-            "Loss.loss(logits:_:)",
-            [
-                (Loss.sparseCategoricalCrossentropy(), [4, 5], Tensor([0, 4, 2, 2]), [0]),
-                (.categoricalCrossentropy(), [4, 3], oneHot([0, 2, 1, 2], 3), [0, 1]),
-                (.binaryCrossentropy(), [4, 2], binaryTargets([4, 2]), [0, 1]),
-                (.meanSquaredError, [4, 2], uniform([4, 2], seed: 6), [0, 1]),
-            ].map { loss, shape, targets, differentiable in
-                OpSample(
-                    "\(loss.name) \(shape)", [uniform(shape, -3...3, seed: 1), targets], differentiable: differentiable,
-                    shape: []
-                ) { loss.loss(logits: $0[0], $0[1]) }
-            }),
+                differentiableTargets: false)),
     ]
 
-    /// Samples of `function` per example, and reduced by `Loss` with mean and with sum.
-    static func lossSamples(
-        _ function: some LossFunction, predictions: Domain, targets: [([Int], Tensor)],
-        differentiableTargets: Bool = true
+    /// A cross-entropy on probabilities and on logits, each per example and reduced by mean and
+    /// sum, and the fused form on logits.
+    static func crossEntropySamples<L: LossFunction>(
+        _ loss: (Bool) -> L, probabilities: Domain, targets: [([Int], Tensor)], differentiableTargets: Bool = true
     ) -> [OpSample] {
-        let kind = (function as? any LogitsLossFunction)?.outputActivation == nil ? "logits" : "probabilities"
+        let differentiable = differentiableTargets ? [0, 1] : [0]
         return targets.enumerated().flatMap { i, c in
             let (shape, target) = c
-            let inputs = [predictions.tensor(shape, seed: UInt64(i + 1)), target]
-            let differentiable = differentiableTargets ? [0, 1] : [0]
-            let sum = Loss(function, reduction: .sum), mean = Loss(function)
-            return [
-                OpSample("\(kind) \(shape) per example", inputs, differentiable: differentiable, shape: [shape[0]]) {
-                    function($0[0], $0[1])
-                },
-                OpSample("\(kind) \(shape) mean", inputs, differentiable: differentiable, shape: []) {
-                    mean($0[0], $0[1])
-                },
-                OpSample("\(kind) \(shape) sum", inputs, differentiable: differentiable, shape: []) {
-                    sum($0[0], $0[1])
-                },
-            ]
+            let p = probabilities.tensor(shape, seed: UInt64(i + 1)), z = uniform(shape, -3...3, seed: UInt64(i + 1))
+            let fused = Loss(loss(false))
+            return reducedSamples("probabilities \(shape)", loss(false), [p, target], differentiable: differentiable)
+                + reducedSamples("logits \(shape)", loss(true), [z, target], differentiable: differentiable)
+                + [
+                    OpSample("fused from logits \(shape)", [z, target], differentiable: differentiable, shape: []) {
+                        fused.loss(logits: $0[0], $0[1])
+                    }
+                ]
         }
+    }
+
+    /// `function` per example `[batch]`, and reduced by `Loss` with mean and with sum (scalars).
+    static func reducedSamples(
+        _ label: String, _ function: some LossFunction, _ inputs: [Tensor], differentiable: [Int]? = nil
+    ) -> [OpSample] {
+        let mean = Loss(function), sum = Loss(function, reduction: .sum)
+        return [
+            OpSample("\(label) per example", inputs, differentiable: differentiable, shape: [inputs[0].shape[0]]) {
+                function($0[0], $0[1])
+            },
+            OpSample("\(label) mean", inputs, differentiable: differentiable, shape: []) { mean($0[0], $0[1]) },
+            OpSample("\(label) sum", inputs, differentiable: differentiable, shape: []) { sum($0[0], $0[1]) },
+        ]
     }
 
     /// Regression losses, with targets of the predictions' shape and `[n]` targets for `[n, 1]`
@@ -97,14 +75,7 @@ extension OpTable {
             let offset = Domain.avoiding([0], margin: 0.1, in: -1...1).tensor(shape, seed: UInt64(i + 11))
             let t = GradientCheck.snapped(p + offset)
             let targets = shape == [4, 1] ? t.reshaped([4]) : t
-            let sum = Loss(function, reduction: .sum), mean = Loss(function)
-            return [
-                OpSample("\(shape) targets \(targets.shape) per example", [p, targets], shape: [shape[0]]) {
-                    function($0[0], $0[1])
-                },
-                OpSample("\(shape) targets \(targets.shape) mean", [p, targets], shape: []) { mean($0[0], $0[1]) },
-                OpSample("\(shape) targets \(targets.shape) sum", [p, targets], shape: []) { sum($0[0], $0[1]) },
-            ]
+            return reducedSamples("\(shape) targets \(targets.shape)", function, [p, targets])
         }
     }
 

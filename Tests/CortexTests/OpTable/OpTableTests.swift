@@ -101,17 +101,18 @@ import Testing
         }
     }
 
-    /// Every differentiable declaration in `Sources/Cortex/Tensor/` has an entry, so a new op
-    /// cannot go unchecked; every entry names a declaration or a loss.
+    /// Every differentiable declaration in `Sources/Cortex/Tensor/` and every loss in
+    /// `Sources/Cortex/Losses/` has an entry, so a new op cannot go unchecked; every entry names
+    /// one of them.
     @Test func everyDifferentiableDeclarationHasAnEntry() throws {
-        let declared = try TensorDeclarations.scan()
+        let declared = try Declarations.scan()
         #expect(declared.count > 50, "the scan found only \(declared)")
         let entries = Set(OpTable.all.map(\.name))
-        for name in declared where !entries.contains(name) && OpTable.exempt[name] == nil {
-            Issue.record("\(name) is declared in Sources/Cortex/Tensor but has no OpTable entry (or exemption)")
+        for name in declared.sorted() where !entries.contains(name) && OpTable.exempt[name] == nil {
+            Issue.record("\(name) is declared in Sources/Cortex but has no OpTable entry (or exemption)")
         }
-        for name in entries.subtracting(declared) where !OpTable.losses.map(\.name).contains(name) {
-            Issue.record("OpTable entry \(name) matches no declaration in Sources/Cortex/Tensor")
+        for name in entries.subtracting(declared).sorted() {
+            Issue.record("OpTable entry \(name) matches no declaration in Sources/Cortex/Tensor or Losses")
         }
     }
 
@@ -169,20 +170,32 @@ func summed(_ g: Tensor, to shape: [Int]) -> Tensor {
     return Tensor(out.map(Float.init), shape: shape)
 }
 
-/// The functions, operators and subscripts declared in `Sources/Cortex/Tensor/`, as selectors:
-/// `sum(alongAxes:)`, and for operators and subscripts the operand types, `+(Tensor,Float)`.
-/// Public declarations and top-level internal functions count; private ones do not.
-enum TensorDeclarations {
+/// What the op table must cover: the functions, operators and subscripts declared in
+/// `Sources/Cortex/Tensor/`, as selectors (`sum(alongAxes:)`; for operators and subscripts the
+/// operand types, `+(Tensor,Float)`), public ones and top-level internal ones; and the loss
+/// types of `Sources/Cortex/Losses/` by name.
+enum Declarations {
     static func scan() throws -> Set<String> {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // OpTable
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // OpTable
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/Cortex/Tensor")
+            .appendingPathComponent("Sources/Cortex")
         var names = Set<String>()
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            names.formUnion(declarations(in: text))
+        for (folder, scan) in [("Tensor", declarations(in:)), ("Losses", lossTypes(in:))] {
+            let url = sources.appendingPathComponent(folder)
+            for file in try FileManager.default.contentsOfDirectory(atPath: url.path) where file.hasSuffix(".swift") {
+                names.formUnion(scan(try String(contentsOf: url.appendingPathComponent(file), encoding: .utf8)))
+            }
         }
         return names
+    }
+
+    /// Public structs that conform to `LossFunction` (directly or through a refinement).
+    static func lossTypes(in text: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: #"public struct (\w+)\s*:[^{]*LossFunction"#)
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+            ns.substring(with: $0.range(at: 1))
+        }
     }
 
     static func declarations(in text: String) -> [String] {
