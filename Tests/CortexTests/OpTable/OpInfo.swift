@@ -6,8 +6,9 @@ import Testing
 ///
 /// `name` is the op's declaration as Swift spells its selector (`sum(alongAxes:)`,
 /// `conv2d(_:_:bias:strides:padding:)`); operators and subscripts give their operand types
-/// (`+(Tensor,Float)`, `subscript(Int)`). ``OpTableTests`` requires every differentiable
-/// declaration in `Sources/Cortex/Tensor/` to have an entry under that name.
+/// (`+(Tensor,Float)`, `subscript(Int)`); losses are named by their type (`MeanSquaredError`).
+/// ``OpTableTests`` requires every differentiable declaration in `Sources/Cortex/Tensor/` and
+/// every loss type in `Sources/Cortex/Losses/` to have an entry under that name.
 struct OpInfo: Sendable {
     /// The declaration under test.
     let name: String

@@ -4,7 +4,7 @@
 ///
 /// Each family of ops declares its entries in its own file (`OpTable+Arithmetic.swift`:
 /// `extension OpTable { static let arithmetic: [OpInfo] = [...] }`); a new family is one new
-/// file and one more term in ``all``.
+/// file and one more line in ``all``. A new op in an existing family is one more entry there.
 enum OpTable {
     /// Every entry: one line per family.
     static let all: [OpInfo] = [
@@ -25,7 +25,8 @@ enum OpTable {
     /// Every sample of every entry, the arguments of the generic tests.
     static let samples: [OpSample] = all.flatMap(\.samples)
 
-    /// Declarations in `Sources/Cortex/Tensor/` that need no entry, and why.
+    /// Declarations in `Sources/Cortex/Tensor/` that need no entry, and why. (`min()` and
+    /// `min(squeezingAxes:)` do not exist; `min(alongAxes:)` does.)
     static let exempt: [String: String] = [
         "elementsEqual(_:)": "a comparison: returns 0/1, not differentiable",
         "elementsGreater(than:)": "a comparison: returns 0/1, not differentiable",
