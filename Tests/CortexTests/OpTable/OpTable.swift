@@ -25,8 +25,7 @@ enum OpTable {
     /// Every sample of every entry, the arguments of the generic tests.
     static let samples: [OpSample] = all.flatMap(\.samples)
 
-    /// Declarations in `Sources/Cortex/Tensor/` that need no entry, and why. (`min()` and
-    /// `min(squeezingAxes:)` do not exist; `min(alongAxes:)` does.)
+    /// Declarations in `Sources/Cortex/Tensor/` that need no entry, and why.
     static let exempt: [String: String] = [
         "elementsEqual(_:)": "a comparison: returns 0/1, not differentiable",
         "elementsGreater(than:)": "a comparison: returns 0/1, not differentiable",
