@@ -27,19 +27,4 @@ import Testing
         #expect(Array(m.scalars[0..<6]) == [100, 201, 102, 203, 104, 205])
         #expect(Array(m.scalars[6..<12]) == [306, 407, 308, 409, 310, 411])
     }
-
-    @Test func broadcastingGradients() {
-        checkGradients([random([2, 3], seed: 1), random([3], seed: 2)]) { $0[0] + $0[1] }
-        checkGradients([random([2, 3], seed: 1), random([2, 1], seed: 2)]) { $0[0] - $0[1] }
-        checkGradients([random([3, 1], seed: 3), random([1, 4], seed: 4)]) { $0[0] * $0[1] }
-        checkGradients([random([2, 3, 4], seed: 5), random([3, 1], seed: 6, in: 1...2)]) { $0[0] / $0[1] }
-        checkGradients([random([2, 2, 3], seed: 7), random([2, 1, 3], seed: 8)]) { $0[0] * $0[1] }
-    }
-
-    @Test func scalarOperandGradients() {
-        checkGradients([random([5], seed: 1, in: 0.5...2)]) { x in
-            (x[0] + 1) * 3 - 2 + (4 / x[0]) - (1 - x[0]) / 2 + (-x[0])
-        }
-        checkGradients([random([4], seed: 2, in: 0.5...2)]) { x in x[0].squared() + x[0].pow(3) }
-    }
 }

@@ -56,18 +56,9 @@ import Testing
         #expect(bn.movingMean.value.scalars == [1, -1, 0])  // inference leaves them alone
     }
 
-    @Test func gradients() {
-        checkGradients(
-            [random([6, 3], seed: 2, in: -2...2), random([3], seed: 3, in: 0.5...2), random([3], seed: 4)], step: 1e-3
-        ) {
-            batchNormalization($0[0], gamma: $0[1], beta: $0[2], epsilon: 1e-3).output
-        }
-        checkGradients(
-            [random([2, 2, 3, 2], seed: 5), random([2], seed: 6, in: 0.5...2), random([2], seed: 7)], step: 1e-3
-        ) {
-            batchNormalization($0[0], gamma: $0[1], beta: $0[2], epsilon: 1e-3).output
-        }
-        // Inference mode is plain tensor arithmetic; its gradient flows too.
+    @Test func inferenceModeGradients() {
+        // Training mode is the batchNormalization op (OpTable); inference is plain tensor
+        // arithmetic, and its gradient flows too.
         let bn = BatchNormalization()
         _ = try? bn.build(inputShape: [3])
         checkGradients([random([4, 3], seed: 8)]) { bn($0[0]) }

@@ -56,16 +56,6 @@ import Testing
         expectMatchesSeparateOps([9, 20, 20, 3], kernel: 3, cout: 32, padding: .valid, relu: true, winograd: false)
     }
 
-    @Test func gradientsMatchFiniteDifferences() {
-        checkGradients(
-            [random([2, 6, 7, 2], seed: 5), random([3, 3, 2, 3], seed: 6), random([3], seed: 7)], step: 1e-3
-        ) {
-            conv2d(
-                $0[0], $0[1], bias: $0[2], strides: (1, 1), padding: .same,
-                epilogue: Epilogue(relu: true, maxPooling: true))
-        }
-    }
-
     @Test func sequentialFusesOnlyWhatItCan() throws {
         // Fused pairs (ReLU and linear convolutions) and an unfusable one (3x3 pooling) give
         // the same outputs and gradients as calling the layers one by one.

@@ -90,10 +90,9 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
 
     @Test(arguments: [((1, 1), false), ((2, 2), true), ((1, 2), true)])
     func conv2dGradientsMatchDirectConvolution(strides: (Int, Int), same: Bool) {
-        // Both gradients against the naive convolution's finite differences, and the op's own.
-        let x = random([2, 5, 4, 2], seed: 4), k = random([3, 3, 2, 3], seed: 5), b = random([3], seed: 6)
+        // Both gradients against the naive convolution's finite differences (the op's own: OpTable).
+        let x = random([2, 5, 4, 2], seed: 4), k = random([3, 3, 2, 3], seed: 5)
         let padding: Padding = same ? .same : .valid
-        checkGradients([x, k, b]) { conv2d($0[0], $0[1], bias: $0[2], strides: strides, padding: padding) }
         // Analytic gradients of the im2col version equal those computed through the naive one.
         let px = Parameter(x), pk = Parameter(k)
         let projection = random(conv2d(x, k, strides: strides, padding: padding).shape, seed: 9)
@@ -125,18 +124,11 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
         expectClose(px.grad!.scalars, numericX, tolerance: 1e-2)
     }
 
-    @Test func fusedReLUGradients() {
+    @Test func fusedReLUEqualsSeparateReLU() {
         let x = random([2, 5, 4, 2], seed: 4), k = random([3, 3, 2, 3], seed: 5), b = random([3], seed: 6)
         expectClose(
             conv2d(x, k, bias: b, strides: (1, 1), padding: .same, epilogue: Epilogue(relu: true)),
             relu(conv2d(x, k, bias: b, padding: .same)))
-        checkGradients([x, k, b], step: 1e-3) {
-            conv2d($0[0], $0[1], bias: $0[2], strides: (2, 1), padding: .same, epilogue: Epilogue(relu: true))
-        }
-    }
-
-    @Test func pointwiseConvolutionGradients() {
-        checkGradients([random([2, 3, 3, 4], seed: 1), random([1, 1, 4, 2], seed: 2)]) { conv2d($0[0], $0[1]) }
     }
 
     @Test(arguments: [((2, 2), (2, 2), false), ((3, 3), (2, 2), true), ((3, 2), (1, 2), false), ((2, 2), (2, 2), true)])
@@ -149,8 +141,6 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
         expectClose(
             avgPool2d(x, poolSize: pool, strides: strides, padding: padding),
             naivePool(x, pool: pool, strides: strides, same: same, max: false))
-        checkGradients([x]) { maxPool2d($0[0], poolSize: pool, strides: strides, padding: padding) }
-        checkGradients([x]) { avgPool2d($0[0], poolSize: pool, strides: strides, padding: padding) }
     }
 
     @Test func maxPoolBackwardWritesEveryInputGradient() {
@@ -193,6 +183,5 @@ func naivePool(_ x: Tensor, pool: (Int, Int), strides: (Int, Int), same: Bool, m
         expectClose(
             conv2d(x, k, strides: strides, padding: padding), naiveConv2d(x, k, strides: strides, same: same),
             tolerance: 1e-4)
-        checkGradients([x, k]) { conv2d($0[0], $0[1], strides: strides, padding: padding) }
     }
 }

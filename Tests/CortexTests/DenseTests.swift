@@ -19,16 +19,6 @@ import Testing
         #expect(dense(random([2, 5, 4], seed: 3)).shape == [2, 5, 3])
     }
 
-    @Test func gradients() {
-        checkGradients([random([5, 4], seed: 1), random([4, 3], seed: 2), random([3], seed: 3)]) {
-            linear($0[0], $0[1], bias: $0[2])
-        }
-        checkGradients([random([2, 3, 4], seed: 4), random([4, 2], seed: 5)]) { linear($0[0], $0[1]) }
-        checkGradients([random([5, 4], seed: 6), random([4, 3], seed: 7), random([3], seed: 8)]) {
-            linear($0[0], $0[1], bias: $0[2], epilogue: Epilogue(relu: true))
-        }
-    }
-
     @Test func glorotUniformDefault() throws {
         let dense = Dense(units: 200)
         try dense.build(inputShape: [300])

@@ -128,22 +128,6 @@ func compareWithReference(
             reference: { Reference.gru($0, $1, $2, $3, returnSequences: $4) })
     }
 
-    @Test(arguments: [true, false])
-    func finiteDifferences(returnSequences: Bool) {
-        let x = random([2, 3, 3], seed: 6)
-        checkGradients([x, random([3, 4], seed: 7), random([4, 4], seed: 8), random([4], seed: 9)]) {
-            simpleRNN(
-                $0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], activation: .tanh,
-                returnSequences: returnSequences)
-        }
-        checkGradients([x, random([3, 8], seed: 7), random([2, 8], seed: 8), random([8], seed: 9)]) {
-            lstm($0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], returnSequences: returnSequences)
-        }
-        checkGradients([x, random([3, 6], seed: 7), random([2, 6], seed: 8), random([2, 6], seed: 9)]) {
-            gru($0[0], kernel: $0[1], recurrentKernel: $0[2], bias: $0[3], returnSequences: returnSequences)
-        }
-    }
-
     @Test func stackedLayersMatchReference() throws {
         let model = Sequential(seed: 10) {
             LSTM(units: 5, returnSequences: true)

@@ -27,51 +27,21 @@ func expectClose(
     #expect(worst == nil, "element \(worst!.0): \(worst!.1) vs expected \(worst!.2)", sourceLocation: sourceLocation)
 }
 
-/// Compares the gradients that autograd gives `f` at `inputs` with central finite differences.
-///
-/// The output is reduced to a scalar by a fixed random projection, so every output element
-/// contributes; sums are taken in Double. Returns the worst relative error over the inputs.
+/// Compares the gradients that autograd gives `f` at `inputs` (snapped to the checker's grid)
+/// with finite differences, for compositions outside the op table (see ``GradientCheck``).
+/// `tolerance` is the relative and absolute tolerance, `step` is rounded down to a power of two.
+/// Returns the worst ratio of error to allowed error (below 1 when the check passed).
 @discardableResult
 func checkGradients(
-    _ inputs: [Tensor], tolerance: Double = 1e-2, step: Float = 1e-2, seed: UInt64 = 7,
-    sourceLocation: SourceLocation = #_sourceLocation,
-    _ f: ([Tensor]) -> Tensor
+    _ inputs: [Tensor], tolerance: Double = 2e-3, step: Float = 1.0 / 128, seed: UInt64 = GradientCheck.Settings().seed,
+    sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor
 ) -> Double {
-    let parameters = inputs.map { Parameter($0) }
-    let output = f(parameters.map(\.tensor))
-    var rng = RandomGenerator(seed: seed)
-    let projection = Tensor.randomUniform(output.shape, in: -1...1, using: &rng)
-    (output * projection).sum().backward()
-
-    func objective(_ values: [Tensor]) -> Double {
-        let y = withoutGradients { f(values) }
-        return zip(y.scalars, projection.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-    }
-    var worst = 0.0
-    for (index, parameter) in parameters.enumerated() {
-        let analytic = parameter.grad?.scalars ?? [Float](repeating: 0, count: parameter.value.count)
-        var numeric = [Double](repeating: 0, count: analytic.count)
-        for i in 0..<analytic.count {
-            var values = inputs
-            var plus = inputs[index].scalars, minus = plus
-            plus[i] += step
-            minus[i] -= step
-            values[index] = Tensor(plus, shape: inputs[index].shape)
-            let up = objective(values)
-            values[index] = Tensor(minus, shape: inputs[index].shape)
-            numeric[i] = (up - objective(values)) / (2 * Double(step))
-        }
-        var difference = 0.0, scale = 0.0
-        for (a, n) in zip(analytic, numeric) {
-            difference += (Double(a) - n) * (Double(a) - n)
-            scale += Double(a) * Double(a) + n * n
-        }
-        let relative = difference.squareRoot() / max(scale.squareRoot(), 1e-6)
-        #expect(
-            relative < tolerance, "input \(index): relative gradient error \(relative)", sourceLocation: sourceLocation)
-        worst = max(worst, relative)
-    }
-    return worst
+    let power = Swift.max(Float(sign: .plus, exponent: step.exponent, significand: 1), GradientCheck.grid)
+    let settings = GradientCheck.Settings(step: power, rtol: tolerance, atol: tolerance, seed: seed)
+    let outcome = GradientCheck.run(
+        f, inputs: inputs.map(GradientCheck.snapped), differentiable: Array(inputs.indices), settings: settings)
+    for failure in outcome.failures { Issue.record("\(failure)", sourceLocation: sourceLocation) }
+    return outcome.worstRatio
 }
 
 func random(_ shape: [Int], seed: UInt64, in range: ClosedRange<Float> = -1...1) -> Tensor {

@@ -51,10 +51,12 @@ import Testing
         expectMatchesIm2col([9, 20, 20, 32], cout: 64, padding: .valid, relu: true)
     }
 
-    @Test func gradientsMatchFiniteDifferences() {
-        checkGradients([random([1, 4, 5, 16], seed: 5), random([3, 3, 16, 16], seed: 6), random([16], seed: 7)]) {
-            conv2d($0[0], $0[1], bias: $0[2], padding: .same)
-        }
+    @Test func opTableChecksTheWinogradPath() {
+        // The op table's finite-difference checks of Winograd samples (plain, ReLU, pooling)
+        // must run through Winograd, not fall back to im2col.
+        let winograd = OpTable.samples.filter { $0.op.hasPrefix("conv2d") && $0.label.hasSuffix(" Winograd") }
+        #expect(winograd.count >= 5)
+        #expect(winograd.contains { $0.label.contains("ReLU 2x2 max pool") })
     }
 
     @Test func fewChannelsAndStridesUseIm2col() {

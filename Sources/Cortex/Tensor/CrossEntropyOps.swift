@@ -45,7 +45,8 @@ func sparseSoftmaxCrossEntropy(logits: Tensor, labels: Tensor) -> Tensor {
 }
 
 /// `max(z, 0) - z * t + log(1 + e^-|z|)` element by element: the sigmoid cross-entropy of
-/// logits `z` and targets `t` (same shape), stable for any logits. Gradient: `(sigmoid(z) - t) * g`.
+/// logits `z` and targets `t` (same shape), stable for any logits. Gradients: `(sigmoid(z) - t) * g`
+/// for the logits, `-z * g` for the targets (soft targets from another model are trained too).
 func sigmoidCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
     check(logits.shape == targets.shape, "binaryCrossentropy: targets \(targets.shape) for logits \(logits.shape)")
     let losses = Tensor(uninitializedShape: logits.shape) { out in
@@ -56,19 +57,23 @@ func sigmoidCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
             }
         }
     }
-    return Tensor.recording(losses, inputs: [logits]) { g, _ in
-        [
-            Tensor(uninitializedShape: logits.shape) { dz in
-                logits.withUnsafeBufferPointer { z in
-                    targets.withUnsafeBufferPointer { t in
-                        g.withUnsafeBufferPointer { gp in
-                            CrossEntropyKernel.sigmoidGradient(
-                                logits: z.baseAddress!, targets: t.baseAddress!, outputGradient: gp.baseAddress!,
-                                into: dz.baseAddress!, count: dz.count)
+    return Tensor.recording(losses, inputs: [logits, targets]) { g, tracked in
+        var grads: [Tensor] = []
+        if tracked[0] {
+            grads.append(
+                Tensor(uninitializedShape: logits.shape) { dz in
+                    logits.withUnsafeBufferPointer { z in
+                        targets.withUnsafeBufferPointer { t in
+                            g.withUnsafeBufferPointer { gp in
+                                CrossEntropyKernel.sigmoidGradient(
+                                    logits: z.baseAddress!, targets: t.baseAddress!, outputGradient: gp.baseAddress!,
+                                    into: dz.baseAddress!, count: dz.count)
+                            }
                         }
                     }
-                }
-            }
-        ]
+                })
+        }
+        if tracked[1] { grads.append(g.zipped(with: logits) { g, z in -g * z }) }
+        return grads
     }
 }

@@ -154,20 +154,32 @@ extension Tensor {
         }
     }
 
-    /// The rows of the first axis at `indices`, in that order (not differentiable; for batching).
+    /// The rows of the first axis at `indices`, in that order (rows may repeat). The gradient
+    /// is added back into the rows it came from.
     public func gatheringRows(_ indices: some Collection<Int>) -> Tensor {
         let rowSize = shape.dropFirst().reduce(1, *)
+        let rows = Array(indices)
         var outShape = shape
-        outShape[0] = indices.count
-        return Tensor(uninitializedShape: outShape) { out in
+        outShape[0] = rows.count
+        let result = Tensor(uninitializedShape: outShape) { out in
             storage.withUnsafeBufferPointer { x in
-                var o = 0
-                for i in indices {
+                for (o, i) in rows.enumerated() {
                     check(i >= 0 && i < shape[0], "gatheringRows: row \(i) out of range for \(shape)")
-                    (out.baseAddress! + o).update(from: x.baseAddress! + i * rowSize, count: rowSize)
-                    o += rowSize
+                    (out.baseAddress! + o * rowSize).update(from: x.baseAddress! + i * rowSize, count: rowSize)
                 }
             }
+        }
+        let inputShape = shape
+        return Tensor.recording(result, inputs: [self]) { g, _ in
+            var grad = Tensor(zeros: inputShape)
+            grad.storage.withUnsafeMutableBufferPointer { dx in
+                g.storage.withUnsafeBufferPointer { dy in
+                    for (o, i) in rows.enumerated() {
+                        for j in 0..<rowSize { dx[i * rowSize + j] += dy[o * rowSize + j] }
+                    }
+                }
+            }
+            return [grad]
         }
     }
 }
